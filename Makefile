@@ -1,0 +1,47 @@
+# chiso — every target creates and reuses its own virtualenv in .venv (Python 3.11+).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test test-sqlite test-postgres lint format bench docs clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## demo: compute the Thái Nguyên example year and explain one unit (SQLite, local files)
+demo: $(STAMP)
+	$(PY) -m chiso demo
+
+## test: lint, then the whole suite on SQLite, then the database tests on PostgreSQL
+test: lint test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	CHISO_TEST_DB=sqlite $(PY) -m pytest -q -n 2
+
+test-postgres: $(STAMP)
+	CHISO_TEST_DB=postgres $(PY) -m pytest -q -m db
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+## bench: the benchmarks in benchmarks/, results written to docs/benchmarks.md
+bench: $(STAMP)
+	$(PY) -m benchmarks.run --write docs/benchmarks.md
+
+## docs: regenerate the reference pages (the tests fail when they are stale)
+docs: $(STAMP)
+	$(PY) -m chiso.docgen docs
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,329 @@
+"""Problems found in a method file or in input data, each with a stable code.
+
+Every check in chiso reports a `Problem` instead of raising at the first error, so a user sees
+all that is wrong at once (like Django's system checks). A code never changes meaning once
+published; the catalogue below is the single source for messages in both languages and for the
+reference in `docs/method-files.md`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    """One entry of the catalogue: what a code means, in Vietnamese and English."""
+
+    code: str
+    severity: Severity
+    vi: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, with where it is (a criterion code, a key path, or a file cell)."""
+
+    code: str
+    where: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> ProblemKind:
+        return CATALOGUE[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return self.kind.severity
+
+    def message(self, lang: str = "vi") -> str:
+        template = self.kind.vi if lang == "vi" else self.kind.en
+        return template.format(**self.params)
+
+    def render(self, lang: str = "vi") -> str:
+        return f"{self.code} {self.where}: {self.message(lang)}"
+
+
+class MethodError(ValueError):
+    """Raised when a method file has errors; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(p.render("en") for p in self.problems))
+
+
+class InputError(ValueError):
+    """Raised when input data (units, scores) has errors; carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = tuple(problems)
+        super().__init__("\n".join(p.render("en") for p in self.problems))
+
+
+def errors_only(problems: Iterable[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def _kinds(*kinds: ProblemKind) -> dict[str, ProblemKind]:
+    return {k.code: k for k in kinds}
+
+
+E: Severity = "error"
+W: Severity = "warning"
+
+CATALOGUE: dict[str, ProblemKind] = _kinds(
+    # --- the file itself and its structure
+    ProblemKind("PAR000", E, "không đọc được tệp: {detail}", "cannot read the file: {detail}"),
+    ProblemKind(
+        "PAR001", E, "thiếu khóa bắt buộc '{key}'", "required key '{key}' is missing"
+    ),
+    ProblemKind(
+        "PAR002",
+        E,
+        "khóa không được hỗ trợ '{key}' (kiểm tra chính tả)",
+        "unknown key '{key}' (check the spelling)",
+    ),
+    ProblemKind("PAR003", E, "giá trị không hợp lệ: {detail}", "invalid value: {detail}"),
+    ProblemKind(
+        "PAR004",
+        E,
+        "định dạng '{found}' không được hỗ trợ; cần '{expected}'",
+        "format '{found}' is not supported; expected '{expected}'",
+    ),
+    # --- the criteria tree
+    ProblemKind(
+        "PAR010", E, "mã tiêu chí '{code}' bị trùng", "criterion code '{code}' is used twice"
+    ),
+    ProblemKind(
+        "PAR011",
+        E,
+        "tiêu chí lá phải có cách chấm (rule) và nguồn điểm (source)",
+        "a leaf criterion needs a rule and a source",
+    ),
+    ProblemKind(
+        "PAR012",
+        E,
+        "tổng điểm các tiêu chí con ({children}) vượt điểm tối đa ({max})",
+        "points of children ({children}) exceed max ({max})",
+    ),
+    ProblemKind(
+        "PAR013",
+        E,
+        "tổng điểm các tiêu chí con ({children}) thấp hơn điểm tối đa ({max})",
+        "points of children ({children}) fall short of max ({max})",
+    ),
+    ProblemKind(
+        "PAR014",
+        E,
+        "tiêu chí có tiêu chí con không được có cách chấm riêng",
+        "a criterion with children cannot have its own rule or source",
+    ),
+    ProblemKind(
+        "PAR015",
+        W,
+        "mã '{code}' không bắt đầu bằng mã của tiêu chí cha '{parent}'",
+        "code '{code}' does not start with its parent's code '{parent}'",
+    ),
+    ProblemKind(
+        "PAR016",
+        E,
+        "tổng điểm tối đa của bộ tiêu chí ({found}) khác với khai báo ({declared})",
+        "the criteria add up to {found} points, but total_points says {declared}",
+    ),
+    ProblemKind(
+        "PAR017", E, "điểm tối đa phải lớn hơn 0 (đang là {max})", "max must be above 0, not {max}"
+    ),
+    # --- scoring rules
+    ProblemKind(
+        "PAR020",
+        E,
+        "cách chấm '{kind}' không tồn tại; có: {known}",
+        "unknown rule kind '{kind}'; known kinds: {known}",
+    ),
+    ProblemKind(
+        "PAR021", E, "tham số cách chấm không hợp lệ: {detail}", "invalid rule parameter: {detail}"
+    ),
+    ProblemKind(
+        "PAR022",
+        E,
+        "các khoảng tỷ lệ để hở từ {lower} đến {upper}",
+        "the rate bands leave a gap from {lower} to {upper}",
+    ),
+    ProblemKind(
+        "PAR023",
+        E,
+        "các khoảng tỷ lệ chồng lên nhau tại {at}",
+        "the rate bands overlap at {at}",
+    ),
+    ProblemKind(
+        "PAR024",
+        E,
+        "mức '{level}' cho {points} điểm, vượt điểm tối đa {max}",
+        "'{level}' gives {points} points, above the max of {max}",
+    ),
+    ProblemKind(
+        "PAR025", E, "mã mức '{level}' bị trùng", "level code '{level}' is used twice"
+    ),
+    ProblemKind(
+        "PAR026",
+        E,
+        "bước chấm {step} không chia hết điểm tối đa {max}",
+        "the step {step} does not divide the max of {max}",
+    ),
+    ProblemKind(
+        "PAR027",
+        E,
+        "phương án '{option}' phải có tỷ lệ trong [0, 100], đang là {value}",
+        "option '{option}' must map to a rate in [0, 100], not {value}",
+    ),
+    ProblemKind(
+        "PAR028",
+        W,
+        "không mức nào cho đủ điểm tối đa {max}: tiêu chí không thể đạt điểm tối đa",
+        "no level reaches the max of {max}: the criterion can never be scored in full",
+    ),
+    # --- components, bonus and penalty
+    ProblemKind(
+        "PAR030",
+        E,
+        "nguồn điểm '{source}' không thuộc thành phần nào",
+        "source '{source}' belongs to no component",
+    ),
+    ProblemKind(
+        "PAR031",
+        E,
+        "thành phần '{component}' khai báo {declared} điểm nhưng các tiêu chí cộng lại {found}",
+        "component '{component}' declares {declared} points but its criteria add up to {found}",
+    ),
+    ProblemKind(
+        "PAR032",
+        E,
+        "nguồn điểm '{source}' thuộc nhiều thành phần: {components}",
+        "source '{source}' belongs to several components: {components}",
+    ),
+    ProblemKind(
+        "PAR033",
+        E,
+        "mã thành phần '{component}' bị trùng",
+        "component code '{component}' is used twice",
+    ),
+    ProblemKind(
+        "PAR034",
+        E,
+        "điểm tối đa của mục ({max}) vượt mức trần ({cap})",
+        "the item's max ({max}) exceeds the cap ({cap})",
+    ),
+    # --- applicability
+    ProblemKind(
+        "PAR040",
+        E,
+        "miễn áp dụng cho tiêu chí không tồn tại '{code}'",
+        "exemption names an unknown criterion '{code}'",
+    ),
+    ProblemKind(
+        "PAR041",
+        E,
+        "miễn áp dụng phải nêu đơn vị (units) hoặc loại đơn vị (unit_kinds)",
+        "an exemption must name units or unit_kinds",
+    ),
+    # --- bands, blocks, ranking
+    ProblemKind(
+        "PAR050",
+        E,
+        "các mức xếp loại để hở từ {lower} đến {upper}",
+        "the bands leave a gap from {lower} to {upper}",
+    ),
+    ProblemKind(
+        "PAR051",
+        E,
+        "các mức xếp loại chồng lên nhau tại {at}",
+        "the bands overlap at {at}",
+    ),
+    ProblemKind(
+        "PAR052",
+        E,
+        "mã xếp loại '{band}' bị trùng",
+        "band code '{band}' is used twice",
+    ),
+    ProblemKind(
+        "PAR053",
+        E,
+        "nhóm theo thứ hạng: chỉ nhóm cuối được bỏ trống 'size'",
+        "rank groups: only the last group may leave 'size' out",
+    ),
+    ProblemKind(
+        "PAR054", E, "mã khối '{block}' bị trùng", "block code '{block}' is used twice"
+    ),
+    ProblemKind(
+        "PAR055",
+        E,
+        "khóa phụ xếp hạng '{key}' không tồn tại",
+        "secondary ranking key '{key}' names nothing in this method",
+    ),
+    ProblemKind(
+        "PAR056",
+        E,
+        "quy tắc đồng hạng 'secondary' cần danh sách khóa phụ",
+        "tie rule 'secondary' needs a list of secondary keys",
+    ),
+    # --- input data (scores, units, lineage)
+    ProblemKind(
+        "INP001",
+        E,
+        "thiếu cột bắt buộc '{column}'",
+        "required column '{column}' is missing",
+    ),
+    ProblemKind(
+        "INP002", E, "đơn vị '{unit}' không có trong danh sách đơn vị", "unknown unit '{unit}'"
+    ),
+    ProblemKind(
+        "INP003",
+        E,
+        "mã tiêu chí '{criterion}' không có trong phương pháp (hoặc không phải tiêu chí lá)",
+        "unknown criterion '{criterion}' (or not a leaf) in this method",
+    ),
+    ProblemKind(
+        "INP004",
+        E,
+        "giá trị '{value}' không hợp lệ cho tiêu chí {criterion}: {detail}",
+        "value '{value}' is not valid for criterion {criterion}: {detail}",
+    ),
+    ProblemKind(
+        "INP005",
+        E,
+        "đơn vị '{unit}' thuộc khối '{block}' không có trong phương pháp",
+        "unit '{unit}' is in block '{block}', which this method does not have",
+    ),
+    ProblemKind(
+        "INP006",
+        E,
+        "điểm của đơn vị '{unit}', tiêu chí {criterion} được nhập hai lần",
+        "unit '{unit}', criterion {criterion} is given twice",
+    ),
+    ProblemKind(
+        "INP007", E, "mã đơn vị '{unit}' bị trùng", "unit code '{unit}' is listed twice"
+    ),
+    ProblemKind(
+        "INP008",
+        E,
+        "không đọc được tệp dữ liệu: {detail}",
+        "cannot read the data file: {detail}",
+    ),
+    ProblemKind(
+        "INP009",
+        E,
+        "quan hệ kế thừa '{relation}' không hợp lệ; dùng: {known}",
+        "unknown lineage relation '{relation}'; use one of: {known}",
+    ),
+    ProblemKind(
+        "INP010",
+        W,
+        "đơn vị '{unit}' không có điểm nào",
+        "unit '{unit}' has no scores at all",
+    ),
+)

@@ -1,0 +1,1 @@
+"""The file edge: method files (YAML), tables (CSV, XLSX), result writers."""
