@@ -83,6 +83,12 @@ class CoverageIssue:
     lower: float
     upper: float
 
+    def __str__(self) -> str:
+        """'89 → 90' for a stretch, '80' for a single point left out or claimed twice."""
+        if self.lower == self.upper:
+            return _fmt(self.lower)
+        return f"{_fmt(self.lower)} → {_fmt(self.upper)}"
+
 
 def coverage_issues(
     intervals: Sequence[Interval], lower: float, upper: float

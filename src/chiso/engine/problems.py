@@ -151,8 +151,8 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
     ProblemKind(
         "PAR022",
         E,
-        "các khoảng tỷ lệ để hở từ {lower} đến {upper}",
-        "the rate bands leave a gap from {lower} to {upper}",
+        "các khoảng tỷ lệ để hở: {gap}",
+        "the rate bands leave a gap: {gap}",
     ),
     ProblemKind(
         "PAR023",
@@ -235,8 +235,8 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
     ProblemKind(
         "PAR050",
         E,
-        "các mức xếp loại để hở từ {lower} đến {upper}",
-        "the bands leave a gap from {lower} to {upper}",
+        "các mức xếp loại để hở: {gap}",
+        "the bands leave a gap: {gap}",
     ),
     ProblemKind(
         "PAR051",

@@ -179,11 +179,10 @@ def _check_threshold(params: Params, max_: float, where: str) -> list[Problem]:
                 Problem("PAR024", where, {"level": str(interval), "points": points, "max": max_})
             )
     for issue in coverage_issues([i for i, _ in bands], 0.0, 100.0):
-        code = "PAR022" if issue.kind == "gap" else "PAR023"
-        detail = {"lower": issue.lower, "upper": issue.upper, "at": f"{issue.lower:g}"}
-        if issue.kind == "overlap" and issue.lower != issue.upper:
-            detail["at"] = f"{issue.lower:g}–{issue.upper:g}"
-        problems.append(Problem(code, where, detail))
+        if issue.kind == "gap":
+            problems.append(Problem("PAR022", where, {"gap": str(issue)}))
+        else:
+            problems.append(Problem("PAR023", where, {"at": str(issue)}))
     return problems
 
 

@@ -224,12 +224,9 @@ def _band_ranges(bands: list[Data]) -> Iterator[Problem]:
         return
     for issue in coverage_issues(intervals, 0.0, 100.0):
         if issue.kind == "gap":
-            yield Problem("PAR050", "banding", {"lower": f"{issue.lower:g}",
-                                                "upper": f"{issue.upper:g}"})
+            yield Problem("PAR050", "banding", {"gap": str(issue)})
         else:
-            at = f"{issue.lower:g}" if issue.lower == issue.upper else (
-                f"{issue.lower:g}–{issue.upper:g}")
-            yield Problem("PAR051", "banding", {"at": at})
+            yield Problem("PAR051", "banding", {"at": str(issue)})
 
 
 def _ranking(data: Data) -> Iterator[Problem]:

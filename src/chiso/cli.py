@@ -1,0 +1,231 @@
+"""`chiso …` — the engine from the shell.
+
+Exit codes scripts can rely on:
+
+\b
+  0  success (warnings may have been printed)
+  1  the method file is invalid or unreadable (every problem is printed)
+  2  wrong usage: unknown option, missing argument, file not found
+  3  the input data (units, scores, lineage) is invalid or unreadable
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from chiso.engine.explain import explain_unit
+from chiso.engine.framework import Method
+from chiso.engine.history import compare_years
+from chiso.engine.inputs import Inputs, prepare_inputs
+from chiso.engine.par import ParResult, compute_par
+from chiso.engine.problems import InputError, MethodError, Problem, errors_only
+from chiso.io.method_files import check_method_file, load_method, resolve_method, shipped_methods
+from chiso.io.results import ranking_table, write_table
+from chiso.io.tables import read_scores, read_units
+from chiso.io.terminal import print_explanation, print_problems, print_ranking
+
+EXIT_METHOD, EXIT_INPUT = 1, 3
+
+
+class Context:
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.out = Console(soft_wrap=False, width=None)
+        self.err = Console(stderr=True, soft_wrap=True)
+
+    def fail(self, problems: list[Problem] | tuple[Problem, ...], code: int) -> None:
+        print_problems(self.err, problems, self.lang)
+        count = len(errors_only(problems))
+        self.err.print(f"{count} lỗi — không tính toán." if self.lang == "vi"
+                       else f"{count} error(s) — nothing computed.")
+        sys.exit(code)
+
+
+pass_context = click.make_pass_decorator(Context)
+METHOD = click.argument("method", metavar="METHOD")
+SCORES = click.argument("scores", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+UNITS = click.option("--units", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Unit list (CSV/XLSX: unit, name, block, kind). Default: the unit "
+                     "columns of SCORES, or every unit in SCORES in the method's only block.")
+SHEET = click.option("--sheet", help="XLSX sheet to read (default: the first).")
+
+
+@click.group(help=__doc__)
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", envvar="CHISO_LANG",
+              show_default=True, help="Language of messages and tables (env CHISO_LANG).")
+@click.version_option(package_name="chiso")
+@click.pass_context
+def main(ctx: click.Context, lang: str) -> None:
+    ctx.obj = Context(lang)
+
+
+@main.command()
+@METHOD
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Problems as text lines or a JSON list.")
+@pass_context
+def check(ctx: Context, method: str, fmt: str) -> None:
+    """Validate METHOD (a YAML file, or the name of a shipped one) and report every problem.
+
+    Each problem has a stable code (PAR…), the criterion or key it concerns, and a message.
+    Exits 1 if there is any error; warnings alone exit 0.
+    """
+    path = resolve_method(method)
+    problems = check_method_file(path)
+    if fmt == "json":
+        click.echo(json.dumps([_problem_json(p, ctx.lang) for p in problems], ensure_ascii=False,
+                              indent=2))
+    else:
+        print_problems(ctx.out, problems, ctx.lang)
+        if not errors_only(problems):
+            ok = "hợp lệ" if ctx.lang == "vi" else "is valid"
+            ctx.out.print(f"{path}: {ok} ({len(problems)} warning(s))", highlight=False)
+    sys.exit(EXIT_METHOD if errors_only(problems) else 0)
+
+
+def _problem_json(problem: Problem, lang: str) -> dict[str, Any]:
+    return {"code": problem.code, "severity": problem.severity, "where": problem.where,
+            "message": problem.message(lang)}
+
+
+@main.command()
+@METHOD
+@SCORES
+@UNITS
+@SHEET
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Last year's results (a CSV written by `chiso compute --format csv`) for "
+              "the change in index and rank.")
+@click.option("--lineage", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Unit lineage (CSV: current, previous, relation = same|renamed|merged|split).")
+@click.option("--fields", is_flag=True, help="Add one index column per field.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
+              default="table", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (required for xlsx; default: the terminal).")
+@pass_context
+def compute(ctx: Context, method: str, scores: Path, units: Path | None, sheet: str | None,
+            previous: Path | None, lineage: Path | None, fields: bool, fmt: str,
+            output: Path | None) -> None:
+    """Compute totals, index %, bands and ranks of every unit in SCORES under METHOD.
+
+    SCORES is CSV or XLSX, long (unit, criterion, value) or wide (unit + one column per
+    criterion code). Values are what each criterion's rule reads: points, a level code, a rate
+    in %, a number of incidents, a survey option.
+    """
+    the_method = _load(ctx, method)
+    result = compute_par(the_method, _inputs(ctx, the_method, scores, units, sheet))
+    history = _history(ctx, result, previous, lineage) if previous else None
+    table = ranking_table(the_method, result, history, fields=fields)
+    if fmt == "table" and output is None:
+        print_ranking(ctx.out, the_method, table, ctx.lang)
+        return
+    if output is None:
+        if fmt == "xlsx":
+            raise click.UsageError("--format xlsx needs -o FILE")
+        output = Path("/dev/stdout")
+    write_table(the_method, result, table, "csv" if fmt == "table" else fmt, output)
+
+
+@main.command()
+@METHOD
+@SCORES
+@click.argument("unit")
+@UNITS
+@SHEET
+@click.option("--limit", type=int, help="Show only the first N criteria.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)
+@pass_context
+def explain(ctx: Context, method: str, scores: Path, unit: str, units: Path | None,
+            sheet: str | None, limit: int | None, fmt: str) -> None:
+    """Explain UNIT's result: every criterion with its points, max and lost points, sorted by
+    what fixing it would gain in index points — the unit's improvement plan."""
+    the_method = _load(ctx, method)
+    result = compute_par(the_method, _inputs(ctx, the_method, scores, units, sheet))
+    try:
+        explanation = explain_unit(the_method, result, unit)
+    except KeyError:
+        raise click.BadParameter(f"unit '{unit}' is not in {scores.name}", param_hint="UNIT")
+    if fmt == "table":
+        print_explanation(ctx.out, the_method, explanation, ctx.lang, limit)
+    elif fmt == "csv":
+        click.echo(explanation.leaves.write_csv(), nl=False)
+    else:
+        doc = {"unit": explanation.unit, "leaves": explanation.leaves.to_dicts()}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+@main.command("methods")
+def list_methods() -> None:
+    """List the method files shipped with chiso."""
+    for path in shipped_methods():
+        click.echo(f"{path.parent.name}/{path.stem}\t{path}")
+
+
+@main.command()
+@pass_context
+def demo(ctx: Context) -> None:
+    """Compute the Thái Nguyên example year (synthetic scores) and explain one unit."""
+    from chiso.demo import run_demo
+
+    run_demo(ctx.out, ctx.lang)
+
+
+# --- shared steps -------------------------------------------------------------------------------
+
+
+def _load(ctx: Context, name: str) -> Method:
+    path = resolve_method(name)
+    if not path.exists():
+        raise click.BadParameter(f"no file '{name}' and no shipped method of that name "
+                                 "(see `chiso methods`)", param_hint="METHOD")
+    try:
+        return load_method(path)
+    except MethodError as exc:
+        ctx.fail(exc.problems, EXIT_METHOD)
+        raise  # unreachable: fail() exits
+
+
+def _inputs(ctx: Context, method: Method, scores: Path, units: Path | None,
+            sheet: str | None) -> Inputs:
+    try:
+        return load_inputs(method, scores, units, sheet)
+    except InputError as exc:
+        ctx.fail(exc.problems, EXIT_INPUT)
+        raise
+
+
+def load_inputs(method: Method, scores: Path, units: Path | None = None,
+                sheet: str | None = None) -> Inputs:
+    """Read SCORES (and the unit list) and check them against `method`."""
+    from chiso.engine.inputs import Unit
+
+    data = read_scores(scores, sheet)
+    unit_list = read_units(units) if units else data.units
+    if not unit_list:
+        if len(method.blocks) != 1:
+            raise InputError([Problem("INP001", scores.name, {"column": "block"})])
+        codes = dict.fromkeys(row.unit for row in data.rows)
+        unit_list = [Unit(code, code, method.blocks[0].code) for code in codes if code]
+    return prepare_inputs(method, unit_list, data.rows)
+
+
+def _history(ctx: Context, result: ParResult, previous: Path, lineage: Path | None) -> Any:
+    from chiso.io.lineage import read_lineage, read_previous
+
+    try:
+        return compare_years(result.units, read_previous(previous),
+                             read_lineage(lineage) if lineage else None)
+    except InputError as exc:
+        ctx.fail(exc.problems, EXIT_INPUT)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,108 @@
+"""Readable tables on a terminal: one table per block, values rounded as the method says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from chiso.engine.explain import Explanation
+from chiso.engine.framework import Method
+from chiso.engine.numbers import display
+from chiso.engine.problems import Problem
+from chiso.io.results import STATUS_LABELS, header
+
+_BAND_STYLE = {"xuat_sac": "bold green", "tot": "green", "kha": "yellow",
+               "trung_binh": "dark_orange", "yeu": "red"}
+
+
+def print_problems(console: Console, problems: Iterable[Problem], lang: str) -> None:
+    for problem in problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        console.print(f"[{style}]{problem.code}[/] {problem.where}: {problem.message(lang)}",
+                      highlight=False, markup=True, soft_wrap=True)
+
+
+def print_ranking(console: Console, method: Method, table: pl.DataFrame, lang: str) -> None:
+    label = STATUS_LABELS[method.status][0 if lang == "vi" else 1]
+    console.print(f"[bold]{method.title}[/bold]", highlight=False)
+    console.print(f"[italic]{label}[/italic]", highlight=False)
+    for block in method.blocks:
+        rows = table.filter(pl.col("block") == block.code)
+        if rows.height:
+            console.print(_block_table(method, block.title if lang == "vi" else
+                                       (block.title_en or block.title), rows, lang))
+
+
+def _columns(method: Method, table: pl.DataFrame) -> list[str]:
+    columns = ["rank", "name", *(c.code for c in method.components)]
+    if table["bonus"].abs().sum() or table["penalty"].abs().sum():
+        columns += ["bonus", "penalty"]
+    columns += ["total", "max", "index", "band_label"]
+    columns += [c for c in ("index_change", "rank_change") if c in table.columns]
+    return [*columns, "flags"]
+
+
+def _block_table(method: Method, title: str, rows: pl.DataFrame, lang: str) -> Table:
+    columns = _columns(method, rows)
+    out = Table(title=title, title_justify="left", show_lines=False)
+    for column in columns:
+        justify = "left" if column in ("name", "band_label", "flags") else "right"
+        out.add_column(header(column, method, lang), justify=justify)
+    for row in rows.iter_rows(named=True):
+        style = _BAND_STYLE.get(row.get("band") or "", "")
+        out.add_row(*(_cell(method, column, row[column]) for column in columns), style=style)
+    return out
+
+
+def _cell(method: Method, column: str, value: object) -> str:
+    if value is None:
+        return "—"
+    shown = method.display
+    if column in ("index", "index_change"):
+        text = display(float(value), shown.index_decimals, shown.rounding)  # type: ignore[arg-type]
+        return ("+" + text) if column == "index_change" and float(text) > 0 else text
+    if column == "rank_change":
+        return f"+{value}" if int(value) > 0 else str(value)  # type: ignore[call-overload]
+    if isinstance(value, float):
+        return display(value, shown.points_decimals, shown.rounding)
+    return str(value)
+
+
+def print_explanation(console: Console, method: Method, explanation: Explanation, lang: str,
+                      limit: int | None) -> None:
+    unit, shown = explanation.unit, method.display
+    vi = lang == "vi"
+    index = display(unit["index"], shown.index_decimals, shown.rounding)
+    console.print(f"[bold]{unit['name']}[/bold] ({unit['unit']}) — "
+                  f"{'chỉ số' if vi else 'index'} {index or '—'} %, "
+                  f"{'hạng' if vi else 'rank'} {unit['rank'] or '—'}, "
+                  f"{unit['band_label'] or ''}", highlight=False)
+    leaves = explanation.leaves.filter(pl.col("status").is_in(["lost", "missing"]))
+    lost = leaves["lost"].sum()
+    console.print(("Điểm bị mất: " if vi else "Points lost: ")
+                  + display(lost, shown.points_decimals, shown.rounding), highlight=False)
+    table = Table(title="Kế hoạch cải thiện" if vi else "Improvement plan", title_justify="left")
+    heads = (["Tiêu chí", "Nội dung", "Điểm", "Tối đa", "Mất", "+ chỉ số", "Bước tiếp theo"] if vi
+             else ["Criterion", "Title", "Points", "Max", "Lost", "+ index", "Next step"])
+    for i, head in enumerate(heads):
+        table.add_column(head, justify="left" if i in (1, 6) else "right", overflow="fold")
+    for row in leaves.head(limit or leaves.height).iter_rows(named=True):
+        table.add_row(row["criterion"], row["title"],
+                      display(row["points"] or 0.0, shown.points_decimals, shown.rounding),
+                      display(row["max"], shown.points_decimals, shown.rounding),
+                      display(row["lost"], shown.points_decimals, shown.rounding),
+                      display(row["gain"], shown.index_decimals, shown.rounding),
+                      _next_step(row, shown.points_decimals, shown.rounding, vi))
+    console.print(table)
+
+
+def _next_step(row: dict[str, object], decimals: int, rounding: str, vi: bool) -> str:
+    if row["status"] == "missing":
+        return "chưa có điểm" if vi else "no value given"
+    if row["next_points"] is None:
+        return ""
+    gain = display(float(row["next_points"]), decimals, rounding)  # type: ignore[arg-type]
+    return f"{row['next_step']}: +{gain}"
