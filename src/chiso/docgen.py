@@ -1,0 +1,137 @@
+"""Generate the reference parts of the docs from the code, so that they cannot drift.
+
+`python -m chiso.docgen docs` rewrites, in place, every block between
+``<!-- generated:NAME:start -->`` and ``<!-- generated:NAME:end -->`` in the docs; the prose
+around them is written by hand. `tests/test_docs.py` fails when a generated block is stale.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from ruamel.yaml import YAML
+
+from chiso.engine.problems import CATALOGUE
+from chiso.engine.rules import RULES
+from chiso.engine.schema import METHOD_SCHEMA
+
+_BLOCK = re.compile(r"(<!-- generated:(?P<name>[\w-]+):start -->\n)(?P<body>.*?)"
+                    r"(<!-- generated:(?P=name):end -->)", re.S)
+
+
+def method_keys() -> str:
+    lines = ["| key | required | what it is |", "|---|---|---|"]
+    lines += [f"| `{path}` | {'yes' if required else ''} | {text} |"
+              for path, required, text in _walk(METHOD_SCHEMA, "", set(METHOD_SCHEMA["required"]))]
+    return "\n".join(lines) + "\n"
+
+
+def _walk(schema: Mapping[str, Any], prefix: str, required: set[str]
+          ) -> Iterator[tuple[str, bool, str]]:
+    for key, sub in schema.get("properties", {}).items():
+        sub = _resolve(sub)
+        path = f"{prefix}{key}"
+        yield path, key in required, _describe(sub)
+        items = _resolve(sub.get("items", {})) if sub.get("type") == "array" else None
+        if items and items.get("properties") and path != "criteria[].children":
+            yield from _walk(items, f"{path}[].", set(items.get("required", [])))
+        elif sub.get("properties") and key != "rule":
+            yield from _walk(sub, f"{path}.", set(sub.get("required", [])))
+
+
+def _resolve(schema: Mapping[str, Any]) -> Mapping[str, Any]:
+    if "$ref" in schema:
+        return METHOD_SCHEMA["$defs"][schema["$ref"].rsplit("/", 1)[-1]]  # type: ignore[no-any-return]
+    return schema
+
+
+def _describe(schema: Mapping[str, Any]) -> str:
+    text = schema.get("description", "").replace("|", "\\|")
+    if "enum" in schema and "`" not in text:
+        text += " One of: " + ", ".join(f"`{v}`" for v in schema["enum"]) + "."
+    return text
+
+
+def rule_kinds() -> str:
+    out = []
+    yaml = YAML()
+    yaml.default_flow_style = None
+    for rule in RULES.values():
+        example = rule.example
+        out += [f"### `{rule.name}`", "", f"{rule.summary_vi}  ", f"*{rule.summary_en}*", "",
+                f"Input: {rule.input_en}.", ""]
+        out += [f"{note}" for note in rule.notes] + ([""] if rule.notes else [])
+        out += ["```yaml", f"max: {example.max:g}", "rule:"]
+        out += ["  " + line for line in _dump(yaml, dict(example.rule)).splitlines()]
+        out += ["```", "", "| input | points |", "|---|---|"]
+        out += [f"| `{raw}` | {points:g} |" for raw, points in example.inputs]
+        out.append("")
+    return "\n".join(out)
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    from io import StringIO
+
+    buffer = StringIO()
+    yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def problem_codes() -> str:
+    lines = ["| code | severity | message (vi) | message (en) |", "|---|---|---|---|"]
+    lines += [f"| `{k.code}` | {k.severity} | {k.vi} | {k.en} |" for k in CATALOGUE.values()]
+    return "\n".join(lines).replace("{", "‹").replace("}", "›") + "\n"
+
+
+def cli_reference() -> str:
+    from chiso.cli import main
+
+    out: list[str] = []
+    with click.Context(main, info_name="chiso", terminal_width=100, max_content_width=100) as ctx:
+        out += ["### `chiso`", "", "```text", main.get_help(ctx), "```", ""]
+        for name in sorted(main.list_commands(ctx)):
+            command = main.get_command(ctx, name)
+            assert command is not None
+            with click.Context(command, info_name=name, parent=ctx,
+                               terminal_width=100, max_content_width=100) as sub:
+                out += [f"### `chiso {name}`", "", "```text", command.get_help(sub), "```", ""]
+    return "\n".join(out)
+
+
+GENERATORS: dict[str, Callable[[], str]] = {
+    "method-keys": method_keys,
+    "rule-kinds": rule_kinds,
+    "problem-codes": problem_codes,
+    "cli": cli_reference,
+}
+
+
+def render(text: str) -> str:
+    """`text` with every generated block brought up to date."""
+
+    def replace(match: re.Match[str]) -> str:
+        body = GENERATORS[match["name"]]()
+        return f"{match.group(1)}{body}{match.group(4)}"
+
+    return _BLOCK.sub(replace, text)
+
+
+def update(folder: Path) -> list[Path]:
+    changed = []
+    for path in sorted(folder.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        new = render(text)
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+if __name__ == "__main__":
+    for path in update(Path(sys.argv[1] if len(sys.argv) > 1 else "docs")):
+        print(f"updated {path}")
