@@ -26,7 +26,7 @@ from chiso.engine.inputs import Inputs, prepare_inputs
 from chiso.engine.par import ParResult, compute_par
 from chiso.engine.problems import InputError, MethodError, Problem, errors_only
 from chiso.io.method_files import check_method_file, load_method, resolve_method, shipped_methods
-from chiso.io.results import ranking_table, write_table
+from chiso.io.results import ranking_table, render_text, write_table
 from chiso.io.tables import read_scores, read_units
 from chiso.io.terminal import print_explanation, print_problems, print_ranking
 
@@ -126,11 +126,13 @@ def compute(ctx: Context, method: str, scores: Path, units: Path | None, sheet: 
     if fmt == "table" and output is None:
         print_ranking(ctx.out, the_method, table, ctx.lang)
         return
-    if output is None:
-        if fmt == "xlsx":
-            raise click.UsageError("--format xlsx needs -o FILE")
-        output = Path("/dev/stdout")
-    write_table(the_method, result, table, "csv" if fmt == "table" else fmt, output)
+    fmt = "csv" if fmt == "table" else fmt
+    if output is not None:
+        write_table(the_method, result, table, fmt, output)
+    elif fmt == "xlsx":
+        raise click.UsageError("--format xlsx needs -o FILE")
+    else:
+        click.echo(render_text(the_method, result, table, fmt), nl=False)
 
 
 @main.command()

@@ -81,18 +81,22 @@ def result_document(method: Method, result: ParResult, table: pl.DataFrame) -> d
     }
 
 
+def render_text(method: Method, result: ParResult, table: pl.DataFrame, fmt: str) -> str:
+    """The ranking as CSV or JSON text."""
+    if fmt == "csv":
+        return table.select(export_columns(method, table)).write_csv()
+    if fmt == "json":
+        document = result_document(method, result, table)
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown text format {fmt!r}")
+
+
 def write_table(method: Method, result: ParResult, table: pl.DataFrame, fmt: str,
                 out: Path) -> None:
-    columns = export_columns(method, table)
-    if fmt == "csv":
-        table.select(columns).write_csv(out)
-    elif fmt == "json":
-        out.write_text(json.dumps(result_document(method, result, table), ensure_ascii=False,
-                                  indent=2) + "\n", encoding="utf-8")
-    elif fmt == "xlsx":
-        write_xlsx(method, result, table.select(columns), out)
+    if fmt == "xlsx":
+        write_xlsx(method, result, table.select(export_columns(method, table)), out)
     else:
-        raise ValueError(f"unknown format {fmt!r}")
+        out.write_text(render_text(method, result, table, fmt), encoding="utf-8")
 
 
 def write_xlsx(method: Method, result: ParResult, table: pl.DataFrame, out: Path,
