@@ -32,8 +32,15 @@ def vinhphuc_scores(tmp_path: Path) -> Path:
         writer = csv.writer(f)
         writer.writerow(["ma_don_vi", "ten_don_vi", "khoi", "A", "B"])
         for i, r in enumerate(rows):
-            writer.writerow([f"VP{i:02}", r["don_vi"], blocks[r["nhom"]],
-                             r["diem_danh_gia_truc_tiep"], r["diem_dieu_tra_xhh"]])
+            writer.writerow(
+                [
+                    f"VP{i:02}",
+                    r["don_vi"],
+                    blocks[r["nhom"]],
+                    r["diem_danh_gia_truc_tiep"],
+                    r["diem_dieu_tra_xhh"],
+                ]
+            )
     return path
 
 
@@ -41,8 +48,10 @@ def test_check_valid_and_invalid(tmp_path: Path):
     ok = run("check", "vinhphuc-2019")
     assert ok.exit_code == 0 and "hợp lệ" in ok.output
     bad = tmp_path / "bad.yaml"
-    bad.write_text(BASE.replace("max: 4\n", "max: 5\n", 1).replace("kind: binary", "kind: yes"),
-                   encoding="utf-8")
+    bad.write_text(
+        BASE.replace("max: 4\n", "max: 5\n", 1).replace("kind: binary", "kind: yes"),
+        encoding="utf-8",
+    )
     result = run("--lang", "en", "check", str(bad))
     assert result.exit_code == 1
     assert "PAR013 criterion 1: points of children (4) fall short of max (5)" in result.output
@@ -106,8 +115,7 @@ def test_compute_long_xlsx_with_units_file(tmp_path: Path):
 
 def test_bad_scores_are_reported_with_row_and_column(tmp_path: Path):
     scores = tmp_path / "scores.csv"
-    scores.write_text("unit,criterion,value\nX,A,65.5\nX,C,1\nZ,B,30\nX,B,abc\n",
-                      encoding="utf-8")
+    scores.write_text("unit,criterion,value\nX,A,65.5\nX,C,1\nZ,B,30\nX,B,abc\n", encoding="utf-8")
     units = tmp_path / "units.csv"
     units.write_text("unit,name,block\nX,Sở X,so\n", encoding="utf-8")
     result = run("--lang", "en", "compute", "vinhphuc-2019", str(scores), "--units", str(units))
@@ -132,26 +140,44 @@ def test_explain(vinhphuc_scores: Path):
     result = run("explain", "vinhphuc-2019", str(vinhphuc_scores), "VP05")
     assert result.exit_code == 0, result.output
     assert "Sở Tài chính" in result.output and "Kế hoạch cải thiện" in result.output
-    as_json = json.loads(run("explain", "vinhphuc-2019", str(vinhphuc_scores), "VP05",
-                             "--format", "json").output)
+    as_json = json.loads(
+        run("explain", "vinhphuc-2019", str(vinhphuc_scores), "VP05", "--format", "json").output
+    )
     assert [leaf["criterion"] for leaf in as_json["leaves"]] == ["A", "B"]
     assert run("explain", "vinhphuc-2019", str(vinhphuc_scores), "NOPE").exit_code == 2
 
 
 def test_previous_year_and_lineage(vinhphuc_scores: Path, tmp_path: Path):
     previous = tmp_path / "2018.csv"
-    previous.write_text("unit,index,rank\nVP05,90.00,3\nVP06,91.00,1\nOLD,80,5\n",
-                        encoding="utf-8")
+    previous.write_text("unit,index,rank\nVP05,90.00,3\nVP06,91.00,1\nOLD,80,5\n", encoding="utf-8")
     lineage = tmp_path / "lineage.csv"
     lineage.write_text("current,previous,relation\nVP07,OLD,renamed\n", encoding="utf-8")
     out = tmp_path / "out.csv"
-    run("compute", "vinhphuc-2019", str(vinhphuc_scores), "--previous", str(previous),
-        "--lineage", str(lineage), "--format", "csv", "-o", str(out))
+    run(
+        "compute",
+        "vinhphuc-2019",
+        str(vinhphuc_scores),
+        "--previous",
+        str(previous),
+        "--lineage",
+        str(lineage),
+        "--format",
+        "csv",
+        "-o",
+        str(out),
+    )
     rows = {r["unit"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     assert float(rows["VP05"]["index_change"]) == pytest.approx(2.93)
     assert rows["VP05"]["rank_change"] == "2"
     assert rows["VP07"]["relation"] == "renamed" and rows["VP07"]["rank_change"] == "2"
     lineage.write_text("current,previous,relation\nVP07,OLD,absorbed\n", encoding="utf-8")
-    bad = run("compute", "vinhphuc-2019", str(vinhphuc_scores), "--previous", str(previous),
-              "--lineage", str(lineage))
+    bad = run(
+        "compute",
+        "vinhphuc-2019",
+        str(vinhphuc_scores),
+        "--previous",
+        str(previous),
+        "--lineage",
+        str(lineage),
+    )
     assert bad.exit_code == 3 and "INP009" in bad.output

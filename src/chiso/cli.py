@@ -42,23 +42,35 @@ class Context:
     def fail(self, problems: list[Problem] | tuple[Problem, ...], code: int) -> None:
         print_problems(self.err, problems, self.lang)
         count = len(errors_only(problems))
-        self.err.print(f"{count} lỗi — không tính toán." if self.lang == "vi"
-                       else f"{count} error(s) — nothing computed.")
+        self.err.print(
+            f"{count} lỗi — không tính toán."
+            if self.lang == "vi"
+            else f"{count} error(s) — nothing computed."
+        )
         sys.exit(code)
 
 
 pass_context = click.make_pass_decorator(Context)
 METHOD = click.argument("method", metavar="METHOD")
 SCORES = click.argument("scores", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-UNITS = click.option("--units", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Unit list (CSV/XLSX: unit, name, block, kind). Default: the unit "
-                     "columns of SCORES, or every unit in SCORES in the method's only block.")
+UNITS = click.option(
+    "--units",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Unit list (CSV/XLSX: unit, name, block, kind). Default: the unit "
+    "columns of SCORES, or every unit in SCORES in the method's only block.",
+)
 SHEET = click.option("--sheet", help="XLSX sheet to read (default: the first).")
 
 
 @click.group(help=__doc__)
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", envvar="CHISO_LANG",
-              show_default=True, help="Language of messages and tables (env CHISO_LANG).")
+@click.option(
+    "--lang",
+    type=click.Choice(["vi", "en"]),
+    default="vi",
+    envvar="CHISO_LANG",
+    show_default=True,
+    help="Language of messages and tables (env CHISO_LANG).",
+)
 @click.version_option(package_name="chiso")
 @click.pass_context
 def main(ctx: click.Context, lang: str) -> None:
@@ -67,8 +79,14 @@ def main(ctx: click.Context, lang: str) -> None:
 
 @main.command()
 @METHOD
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Problems as text lines or a JSON list.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Problems as text lines or a JSON list.",
+)
 @pass_context
 def check(ctx: Context, method: str, fmt: str) -> None:
     """Validate METHOD (a YAML file, or the name of a shipped one) and report every problem.
@@ -79,8 +97,9 @@ def check(ctx: Context, method: str, fmt: str) -> None:
     path = resolve_method(method)
     problems = check_method_file(path)
     if fmt == "json":
-        click.echo(json.dumps([_problem_json(p, ctx.lang) for p in problems], ensure_ascii=False,
-                              indent=2))
+        click.echo(
+            json.dumps([_problem_json(p, ctx.lang) for p in problems], ensure_ascii=False, indent=2)
+        )
     else:
         print_problems(ctx.out, problems, ctx.lang)
         if not errors_only(problems):
@@ -90,8 +109,12 @@ def check(ctx: Context, method: str, fmt: str) -> None:
 
 
 def _problem_json(problem: Problem, lang: str) -> dict[str, Any]:
-    return {"code": problem.code, "severity": problem.severity, "where": problem.where,
-            "message": problem.message(lang)}
+    return {
+        "code": problem.code,
+        "severity": problem.severity,
+        "where": problem.where,
+        "message": problem.message(lang),
+    }
 
 
 @main.command()
@@ -99,20 +122,45 @@ def _problem_json(problem: Problem, lang: str) -> dict[str, Any]:
 @SCORES
 @UNITS
 @SHEET
-@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Last year's results (a CSV written by `chiso compute --format csv`) for "
-              "the change in index and rank.")
-@click.option("--lineage", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Unit lineage (CSV: current, previous, relation = same|renamed|merged|split).")
+@click.option(
+    "--previous",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Last year's results (a CSV written by `chiso compute --format csv`) for "
+    "the change in index and rank.",
+)
+@click.option(
+    "--lineage",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Unit lineage (CSV: current, previous, relation = same|renamed|merged|split).",
+)
 @click.option("--fields", is_flag=True, help="Add one index column per field.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "xlsx"]),
-              default="table", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (required for xlsx; default: the terminal).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (required for xlsx; default: the terminal).",
+)
 @pass_context
-def compute(ctx: Context, method: str, scores: Path, units: Path | None, sheet: str | None,
-            previous: Path | None, lineage: Path | None, fields: bool, fmt: str,
-            output: Path | None) -> None:
+def compute(
+    ctx: Context,
+    method: str,
+    scores: Path,
+    units: Path | None,
+    sheet: str | None,
+    previous: Path | None,
+    lineage: Path | None,
+    fields: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
     """Compute totals, index %, bands and ranks of every unit in SCORES under METHOD.
 
     SCORES is CSV or XLSX, long (unit, criterion, value) or wide (unit + one column per
@@ -142,11 +190,24 @@ def compute(ctx: Context, method: str, scores: Path, units: Path | None, sheet: 
 @UNITS
 @SHEET
 @click.option("--limit", type=int, help="Show only the first N criteria.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 @pass_context
-def explain(ctx: Context, method: str, scores: Path, unit: str, units: Path | None,
-            sheet: str | None, limit: int | None, fmt: str) -> None:
+def explain(
+    ctx: Context,
+    method: str,
+    scores: Path,
+    unit: str,
+    units: Path | None,
+    sheet: str | None,
+    limit: int | None,
+    fmt: str,
+) -> None:
     """Explain UNIT's result: every criterion with its points, max and lost points, sorted by
     what fixing it would gain in index points — the unit's improvement plan."""
     the_method = _load(ctx, method)
@@ -154,7 +215,8 @@ def explain(ctx: Context, method: str, scores: Path, unit: str, units: Path | No
     try:
         explanation = explain_unit(the_method, result, unit)
     except KeyError:
-        raise click.BadParameter(f"unit '{unit}' is not in {scores.name}", param_hint="UNIT")
+        message = f"unit '{unit}' is not in {scores.name}"
+        raise click.BadParameter(message, param_hint="UNIT") from None
     if fmt == "table":
         print_explanation(ctx.out, the_method, explanation, ctx.lang, limit)
     elif fmt == "csv":
@@ -186,8 +248,10 @@ def demo(ctx: Context) -> None:
 def _load(ctx: Context, name: str) -> Method:
     path = resolve_method(name)
     if not path.exists():
-        raise click.BadParameter(f"no file '{name}' and no shipped method of that name "
-                                 "(see `chiso methods`)", param_hint="METHOD")
+        raise click.BadParameter(
+            f"no file '{name}' and no shipped method of that name (see `chiso methods`)",
+            param_hint="METHOD",
+        )
     try:
         return load_method(path)
     except MethodError as exc:
@@ -195,8 +259,9 @@ def _load(ctx: Context, name: str) -> Method:
         raise  # unreachable: fail() exits
 
 
-def _inputs(ctx: Context, method: Method, scores: Path, units: Path | None,
-            sheet: str | None) -> Inputs:
+def _inputs(
+    ctx: Context, method: Method, scores: Path, units: Path | None, sheet: str | None
+) -> Inputs:
     try:
         return load_inputs(method, scores, units, sheet)
     except InputError as exc:
@@ -204,8 +269,9 @@ def _inputs(ctx: Context, method: Method, scores: Path, units: Path | None,
         raise
 
 
-def load_inputs(method: Method, scores: Path, units: Path | None = None,
-                sheet: str | None = None) -> Inputs:
+def load_inputs(
+    method: Method, scores: Path, units: Path | None = None, sheet: str | None = None
+) -> Inputs:
     """Read SCORES (and the unit list) and check them against `method`."""
     from chiso.engine.inputs import Unit
 
@@ -223,8 +289,9 @@ def _history(ctx: Context, result: ParResult, previous: Path, lineage: Path | No
     from chiso.io.lineage import read_lineage, read_previous
 
     try:
-        return compare_years(result.units, read_previous(previous),
-                             read_lineage(lineage) if lineage else None)
+        return compare_years(
+            result.units, read_previous(previous), read_lineage(lineage) if lineage else None
+        )
     except InputError as exc:
         ctx.fail(exc.problems, EXIT_INPUT)
 

@@ -20,19 +20,25 @@ from chiso.engine.problems import CATALOGUE
 from chiso.engine.rules import RULES
 from chiso.engine.schema import METHOD_SCHEMA
 
-_BLOCK = re.compile(r"(<!-- generated:(?P<name>[\w-]+):start -->\n)(?P<body>.*?)"
-                    r"(<!-- generated:(?P=name):end -->)", re.S)
+_BLOCK = re.compile(
+    r"(<!-- generated:(?P<name>[\w-]+):start -->\n)(?P<body>.*?)"
+    r"(<!-- generated:(?P=name):end -->)",
+    re.S,
+)
 
 
 def method_keys() -> str:
     lines = ["| key | required | what it is |", "|---|---|---|"]
-    lines += [f"| `{path}` | {'yes' if required else ''} | {text} |"
-              for path, required, text in _walk(METHOD_SCHEMA, "", set(METHOD_SCHEMA["required"]))]
+    lines += [
+        f"| `{path}` | {'yes' if required else ''} | {text} |"
+        for path, required, text in _walk(METHOD_SCHEMA, "", set(METHOD_SCHEMA["required"]))
+    ]
     return "\n".join(lines) + "\n"
 
 
-def _walk(schema: Mapping[str, Any], prefix: str, required: set[str]
-          ) -> Iterator[tuple[str, bool, str]]:
+def _walk(
+    schema: Mapping[str, Any], prefix: str, required: set[str]
+) -> Iterator[tuple[str, bool, str]]:
     for key, sub in schema.get("properties", {}).items():
         sub = _resolve(sub)
         path = f"{prefix}{key}"
@@ -63,8 +69,15 @@ def rule_kinds() -> str:
     yaml.default_flow_style = None
     for rule in RULES.values():
         example = rule.example
-        out += [f"### `{rule.name}`", "", f"{rule.summary_vi}  ", f"*{rule.summary_en}*", "",
-                f"Input: {rule.input_en}.", ""]
+        out += [
+            f"### `{rule.name}`",
+            "",
+            f"{rule.summary_vi}  ",
+            f"*{rule.summary_en}*",
+            "",
+            f"Input: {rule.input_en}.",
+            "",
+        ]
         out += [f"{note}" for note in rule.notes] + ([""] if rule.notes else [])
         out += ["```yaml", f"max: {example.max:g}", "rule:"]
         out += ["  " + line for line in _dump(yaml, dict(example.rule)).splitlines()]
@@ -97,8 +110,9 @@ def cli_reference() -> str:
         for name in sorted(main.list_commands(ctx)):
             command = main.get_command(ctx, name)
             assert command is not None
-            with click.Context(command, info_name=name, parent=ctx,
-                               terminal_width=100, max_content_width=100) as sub:
+            with click.Context(
+                command, info_name=name, parent=ctx, terminal_width=100, max_content_width=100
+            ) as sub:
                 out += [f"### `chiso {name}`", "", "```text", command.get_help(sub), "```", ""]
     return "\n".join(out)
 

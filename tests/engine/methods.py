@@ -24,7 +24,8 @@ blocks:
   - {code: xa, title: Khối xã}
 components:
   - {code: appraisal, title: Điểm thẩm định, sources: [appraisal, data], points: 8}
-  - {code: survey, title: Điểm điều tra, sources: [survey, sipas], points: 2, missing_input: exclude}
+  - {code: survey, title: Điểm điều tra, sources: [survey, sipas], points: 2,
+     missing_input: exclude}
 criteria:
   - code: "1"
     title: Chỉ đạo điều hành

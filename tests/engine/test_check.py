@@ -70,31 +70,89 @@ MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("PAR014", _set(["criteria", 0, "source"], "appraisal"), "criterion 1", "own rule"),
     ("PAR015", _leaf_change("1.3", code="9.3"), "criterion 9.3", "parent's code '1'"),
     ("PAR016", _set(["total_points"], 100), "total_points", "add up to 10 points"),
-    ("PAR017", _two(_leaf_change("1.3", max=0), _set(["criteria", 0, "max"], 2)),
-     "criterion 1.3", "above 0"),
+    (
+        "PAR017",
+        _two(_leaf_change("1.3", max=0), _set(["criteria", 0, "max"], 2)),
+        "criterion 1.3",
+        "above 0",
+    ),
     ("PAR020", _leaf_change("1.3", rule={"kind": "magic"}), "criterion 1.3", "'magic'"),
     ("PAR021", _leaf_change("1.2", rule={"kind": "deduction"}), "criterion 1.2", "per_incident"),
-    ("PAR022", _leaf_change("2.3", rule={"kind": "threshold", "bands": [
-        {"range": "[90, 100]", "points": 1}, {"range": "[0, 80)", "points": 0}]}),
-     "criterion 2.3", "gap: 80 → 90"),
-    ("PAR023", _leaf_change("2.3", rule={"kind": "threshold", "bands": [
-        {"range": "[90, 100]", "points": 1}, {"range": "[0, 90]", "points": 0}]}),
-     "criterion 2.3", "overlap at 90"),
-    ("PAR024", _leaf_change("1.1", rule={"kind": "levels", "levels": [
-        {"code": "a", "points": 2}, {"code": "b", "points": 1}]}), "criterion 1.1", "above"),
-    ("PAR025", _leaf_change("1.1", rule={"kind": "levels", "levels": [
-        {"code": "a", "points": 1}, {"code": "a", "points": 0}]}), "criterion 1.1", "twice"),
-    ("PAR026", _leaf_change("1.3", rule={"kind": "manual", "step": 0.3}), "criterion 1.3",
-     "0.3"),
-    ("PAR027", _leaf_change("2.4", rule={"kind": "survey", "options": {"A": 150}}),
-     "criterion 2.4", "'A'"),
-    ("PAR028", _leaf_change("1.1", rule={"kind": "levels", "levels": [
-        {"code": "a", "points": 0.5}, {"code": "b", "points": 0}]}), "criterion 1.1",
-     "never be scored in full"),
+    (
+        "PAR022",
+        _leaf_change(
+            "2.3",
+            rule={
+                "kind": "threshold",
+                "bands": [{"range": "[90, 100]", "points": 1}, {"range": "[0, 80)", "points": 0}],
+            },
+        ),
+        "criterion 2.3",
+        "gap: 80 → 90",
+    ),
+    (
+        "PAR023",
+        _leaf_change(
+            "2.3",
+            rule={
+                "kind": "threshold",
+                "bands": [{"range": "[90, 100]", "points": 1}, {"range": "[0, 90]", "points": 0}],
+            },
+        ),
+        "criterion 2.3",
+        "overlap at 90",
+    ),
+    (
+        "PAR024",
+        _leaf_change(
+            "1.1",
+            rule={
+                "kind": "levels",
+                "levels": [{"code": "a", "points": 2}, {"code": "b", "points": 1}],
+            },
+        ),
+        "criterion 1.1",
+        "above",
+    ),
+    (
+        "PAR025",
+        _leaf_change(
+            "1.1",
+            rule={
+                "kind": "levels",
+                "levels": [{"code": "a", "points": 1}, {"code": "a", "points": 0}],
+            },
+        ),
+        "criterion 1.1",
+        "twice",
+    ),
+    ("PAR026", _leaf_change("1.3", rule={"kind": "manual", "step": 0.3}), "criterion 1.3", "0.3"),
+    (
+        "PAR027",
+        _leaf_change("2.4", rule={"kind": "survey", "options": {"A": 150}}),
+        "criterion 2.4",
+        "'A'",
+    ),
+    (
+        "PAR028",
+        _leaf_change(
+            "1.1",
+            rule={
+                "kind": "levels",
+                "levels": [{"code": "a", "points": 0.5}, {"code": "b", "points": 0}],
+            },
+        ),
+        "criterion 1.1",
+        "never be scored in full",
+    ),
     ("PAR030", _set(["components", 1, "sources"], ["survey"]), "components", "'sipas'"),
     ("PAR031", _set(["components", 0, "points"], 80), "component appraisal", "declares 80"),
-    ("PAR032", _set(["components", 1, "sources"], ["survey", "sipas", "data"]), "components",
-     "'data' belongs to several"),
+    (
+        "PAR032",
+        _set(["components", 1, "sources"], ["survey", "sipas", "data"]),
+        "components",
+        "'data' belongs to several",
+    ),
     ("PAR033", _set(["components", 1, "code"], "appraisal"), "component appraisal", "twice"),
     ("PAR034", _set(["bonus", "cap"], 0.5), "bonus item T1", "exceeds the cap"),
     ("PAR040", _set(["exemptions", 0, "criteria"], ["7.7"]), "exemptions[0]", "'7.7'"),
@@ -102,17 +160,34 @@ MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("PAR050", _set(["banding", "bands", 1, "range"], "[81, 90)"), "banding", "gap: 80 → 81"),
     ("PAR051", _set(["banding", "bands", 1, "range"], "[80, 90]"), "banding", "overlap at 90"),
     ("PAR052", _set(["banding", "bands", 1, "code"], "xuat_sac"), "banding", "'xuat_sac'"),
-    ("PAR053", _set(["banding"], {"kind": "rank_groups", "bands": [
-        {"code": "A", "label": "A"}, {"code": "B", "label": "B"}]}), "band A", "last group"),
+    (
+        "PAR053",
+        _set(
+            ["banding"],
+            {
+                "kind": "rank_groups",
+                "bands": [{"code": "A", "label": "A"}, {"code": "B", "label": "B"}],
+            },
+        ),
+        "band A",
+        "last group",
+    ),
     ("PAR054", _set(["blocks", 1, "code"], "so"), "block so", "twice"),
-    ("PAR055", _set(["ranking"], {"ties": "secondary", "secondary": ["field:9"]}),
-     "ranking.secondary", "'field:9'"),
+    (
+        "PAR055",
+        _set(["ranking"], {"ties": "secondary", "secondary": ["field:9"]}),
+        "ranking.secondary",
+        "'field:9'",
+    ),
     ("PAR056", _set(["ranking"], {"ties": "secondary"}), "ranking", "needs a list"),
 ]
 
 
-@pytest.mark.parametrize(("code", "mutate", "where", "text"), MUTATIONS,
-                         ids=[f"{m[0]}-{i}" for i, m in enumerate(MUTATIONS)])
+@pytest.mark.parametrize(
+    ("code", "mutate", "where", "text"),
+    MUTATIONS,
+    ids=[f"{m[0]}-{i}" for i, m in enumerate(MUTATIONS)],
+)
 def test_each_problem_is_reported_with_code_place_and_message(code, mutate, where, text):
     data = base_data()
     mutate(data)

@@ -16,8 +16,9 @@ from .methods import FULL, method_from
 def _result(values, kind=""):
     method = method_from()
     rows = [ScoreRow("A", code, value) for code, value in values.items()]
-    return method, compute_par(method, prepare_inputs(method, [Unit("A", "Sở A", "so", kind)],
-                                                      rows))
+    return method, compute_par(
+        method, prepare_inputs(method, [Unit("A", "Sở A", "so", kind)], rows)
+    )
 
 
 def test_explain_sorts_lost_points_by_gain():
@@ -51,19 +52,38 @@ def test_explain_unknown_unit():
 
 
 def _frame(rows):
-    return pl.DataFrame(rows, schema={"unit": pl.String, "index": pl.Float64, "rank": pl.Int64},
-                        orient="row")
+    return pl.DataFrame(
+        rows, schema={"unit": pl.String, "index": pl.Float64, "rank": pl.Int64}, orient="row"
+    )
 
 
 def test_year_over_year_with_renames_merges_and_splits():
-    previous = _frame([("SCT", 90.3, 2), ("SNV", 85.0, 5), ("SLDTBXH", 80.0, 9),
-                       ("STTTT", 88.0, 3), ("HUYEN", 70.0, 4)])
-    current = _frame([("SCT", 90.9, 1), ("SNV2", 84.0, 6), ("STTTT2", 91.0, 1),
-                      ("XA1", 75.0, 10), ("NEW", 60.0, 20)])
-    lineage = Lineage.of([
-        LineageLink("SNV2", "SNV", "merged"), LineageLink("SNV2", "SLDTBXH", "merged"),
-        LineageLink("STTTT2", "STTTT", "renamed"), LineageLink("XA1", "HUYEN", "split"),
-    ])
+    previous = _frame(
+        [
+            ("SCT", 90.3, 2),
+            ("SNV", 85.0, 5),
+            ("SLDTBXH", 80.0, 9),
+            ("STTTT", 88.0, 3),
+            ("HUYEN", 70.0, 4),
+        ]
+    )
+    current = _frame(
+        [
+            ("SCT", 90.9, 1),
+            ("SNV2", 84.0, 6),
+            ("STTTT2", 91.0, 1),
+            ("XA1", 75.0, 10),
+            ("NEW", 60.0, 20),
+        ]
+    )
+    lineage = Lineage.of(
+        [
+            LineageLink("SNV2", "SNV", "merged"),
+            LineageLink("SNV2", "SLDTBXH", "merged"),
+            LineageLink("STTTT2", "STTTT", "renamed"),
+            LineageLink("XA1", "HUYEN", "split"),
+        ]
+    )
     got = {r["unit"]: r for r in compare_years(current, previous, lineage).to_dicts()}
     assert got["SCT"]["relation"] == "same"
     assert got["SCT"]["index_change"] == pytest.approx(0.6)

@@ -23,8 +23,17 @@ def by_unit(result):
     return {row["unit"]: row for row in result.units.iter_rows(named=True)}
 
 
-PARTIAL = {"1.1": "tre", "1.2": 1, "1.3": 1.5, "2.1": 45, "2.2": "không", "2.3": 60, "2.4": 80,
-           "T1": 3, "P1": 1}
+PARTIAL = {
+    "1.1": "tre",
+    "1.2": 1,
+    "1.3": 1.5,
+    "2.1": 45,
+    "2.2": "không",
+    "2.3": 60,
+    "2.4": 80,
+    "T1": 3,
+    "P1": 1,
+}
 
 
 def test_hand_checked_unit():
@@ -69,8 +78,11 @@ def test_missing_survey_is_excluded_so_appraisal_is_rescaled():
 
 def test_missing_appraisal_counts_zero_under_zero_rule():
     method = method_from()
-    got = by_unit(compute(method, [Unit("A", "A", "so")],
-                          {"A": {k: v for k, v in FULL.items() if k != "1.3"}}))["A"]
+    got = by_unit(
+        compute(
+            method, [Unit("A", "A", "so")], {"A": {k: v for k, v in FULL.items() if k != "1.3"}}
+        )
+    )["A"]
     assert (got["total"], got["max"], got["index"]) == pytest.approx((8, 10, 80))
 
 
@@ -158,10 +170,14 @@ def test_band_compare_displayed_versus_full_precision():
 
 def test_rank_groups():
     data = base_data()
-    data["banding"] = {"kind": "rank_groups", "bands": [
-        {"code": "A", "label": "Nhóm A", "size": 1},
-        {"code": "B", "label": "Nhóm B", "size": 1},
-        {"code": "C", "label": "Nhóm C"}]}
+    data["banding"] = {
+        "kind": "rank_groups",
+        "bands": [
+            {"code": "A", "label": "Nhóm A", "size": 1},
+            {"code": "B", "label": "Nhóm B", "size": 1},
+            {"code": "C", "label": "Nhóm C"},
+        ],
+    }
     method = method_from(data)
     units = [Unit(c, c, "so") for c in "WXYZ"]
     values = {"W": FULL, "X": FULL | {"1.3": 1}, "Y": PARTIAL, "Z": PARTIAL | {"1.3": 0}}

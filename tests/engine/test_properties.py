@@ -28,7 +28,8 @@ ADJUSTMENTS = {"T1": st.integers(0, 3), "P1": st.integers(0, 3)}
 unit_scores = st.fixed_dictionaries(LEAF_VALUES)
 province = st.lists(
     st.tuples(st.sampled_from(["so", "xa"]), unit_scores, st.fixed_dictionaries(ADJUSTMENTS)),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 )
 TIES = st.sampled_from(["shared", "dense"])
 
@@ -77,8 +78,9 @@ def test_ranks_follow_the_tie_rule(units_data, ties):
         indices = sorted({round(r["index"], 9) for r in members}, reverse=True)
         for r in members:
             better = [x for x in members if round(x["index"], 9) > round(r["index"], 9)]
-            expected = (1 + len(better)) if ties == "shared" else (
-                1 + indices.index(round(r["index"], 9)))
+            expected = (
+                (1 + len(better)) if ties == "shared" else (1 + indices.index(round(r["index"], 9)))
+            )
             assert r["rank"] == expected
         if members and ties == "shared":
             assert sorted(r["rank"] for r in members)[0] == 1
@@ -108,7 +110,7 @@ def test_raising_a_leaf_never_lowers_the_index(values, leaf, data):
     m = method()
     if leaf in BETTER:
         order = BETTER[leaf]
-        raised = data.draw(st.sampled_from(order[order.index(values[leaf]):]))
+        raised = data.draw(st.sampled_from(order[order.index(values[leaf]) :]))
     else:
         low = values[leaf] or 0.0
         raised = data.draw(st.floats(min_value=low, max_value=100).map(lambda x: round(x, 3)))

@@ -24,11 +24,18 @@ def test_documented_example_holds(name):
         assert score(dict(example.rule), example.max, raw) == pytest.approx(expected)
 
 
-THRESHOLD = {"kind": "threshold", "bands": [{"range": "[90, 100]", "points": 2},
-                                             {"range": "[70, 90)", "points": 1},
-                                             {"range": "[0, 70)", "points": 0}]}
-STRICT_ABOVE = {"kind": "threshold", "bands": [{"range": "(90, 100]", "points": 2},
-                                                {"range": "[0, 90]", "points": 0}]}
+THRESHOLD = {
+    "kind": "threshold",
+    "bands": [
+        {"range": "[90, 100]", "points": 2},
+        {"range": "[70, 90)", "points": 1},
+        {"range": "[0, 70)", "points": 0},
+    ],
+}
+STRICT_ABOVE = {
+    "kind": "threshold",
+    "bands": [{"range": "(90, 100]", "points": 2}, {"range": "[0, 90]", "points": 0}],
+}
 
 
 @pytest.mark.parametrize(
@@ -55,8 +62,12 @@ STRICT_ABOVE = {"kind": "threshold", "bands": [{"range": "(90, 100]", "points": 
         ({"kind": "manual", "step": "any"}, 10 / 3, 1.2345, 1.2345),
         ({"kind": "survey"}, 20, 90.23, 18.046),
         ({"kind": "survey", "options": {"A": 100, "B": 60, "C": 20, "D": 0}}, 1, "b", 0.6),
-        ({"kind": "survey", "options": {"A": 100, "B": 60, "C": 20, "D": 0}}, 1,
-         "A=30; B=10; C=5; D=5", (30 * 100 + 10 * 60 + 5 * 20) / 50 / 100),
+        (
+            {"kind": "survey", "options": {"A": 100, "B": 60, "C": 20, "D": 0}},
+            1,
+            "A=30; B=10; C=5; D=5",
+            (30 * 100 + 10 * 60 + 5 * 20) / 50 / 100,
+        ),
     ],
 )
 def test_hand_checked(rule, max_, raw, expected):
@@ -67,8 +78,12 @@ def test_hand_checked(rule, max_, raw, expected):
     ("rule", "max_", "raw", "message"),
     [
         ({"kind": "binary"}, 1, "maybe", "not yes/no"),
-        ({"kind": "levels", "levels": [{"code": "a", "points": 1}, {"code": "b", "points": 0}]},
-         1, "c", "not one of the levels a, b"),
+        (
+            {"kind": "levels", "levels": [{"code": "a", "points": 1}, {"code": "b", "points": 0}]},
+            1,
+            "c",
+            "not one of the levels a, b",
+        ),
         (THRESHOLD, 2, 101, "rate must be a percentage"),
         (THRESHOLD, 2, -1, "rate must be a percentage"),
         (THRESHOLD, 2, "abc", "not a number"),
@@ -89,17 +104,38 @@ def test_unreadable_inputs_say_why(rule, max_, raw, message):
         ({"kind": "nope"}, 1, "PAR020"),
         ({"kind": "deduction"}, 1, "PAR021"),
         ({"kind": "binary", "extra": 1}, 1, "PAR021"),
-        ({"kind": "threshold", "bands": [{"range": "[0, 50)", "points": 0},
-                                         {"range": "[60, 100]", "points": 1}]}, 1, "PAR022"),
-        ({"kind": "threshold", "bands": [{"range": "[0, 50]", "points": 0},
-                                         {"range": "[50, 100]", "points": 1}]}, 1, "PAR023"),
+        (
+            {
+                "kind": "threshold",
+                "bands": [{"range": "[0, 50)", "points": 0}, {"range": "[60, 100]", "points": 1}],
+            },
+            1,
+            "PAR022",
+        ),
+        (
+            {
+                "kind": "threshold",
+                "bands": [{"range": "[0, 50]", "points": 0}, {"range": "[50, 100]", "points": 1}],
+            },
+            1,
+            "PAR023",
+        ),
         ({"kind": "threshold", "bands": [{"range": "[0, 100]", "points": 3}]}, 1, "PAR024"),
-        ({"kind": "levels", "levels": [{"code": "a", "points": 1}, {"code": "A", "points": 0}]},
-         1, "PAR025"),
+        (
+            {"kind": "levels", "levels": [{"code": "a", "points": 1}, {"code": "A", "points": 0}]},
+            1,
+            "PAR025",
+        ),
         ({"kind": "manual", "step": 0.3}, 1, "PAR026"),
         ({"kind": "survey", "options": {"A": 120}}, 1, "PAR027"),
-        ({"kind": "levels", "levels": [{"code": "a", "points": 0.5},
-                                       {"code": "b", "points": 0}]}, 1, "PAR028"),
+        (
+            {
+                "kind": "levels",
+                "levels": [{"code": "a", "points": 0.5}, {"code": "b", "points": 0}],
+            },
+            1,
+            "PAR028",
+        ),
         ({"kind": "proportional", "target": 0}, 1, "PAR021"),
     ],
 )

@@ -31,7 +31,7 @@ def test_vinhphuc_2019_totals_and_ranks_in_both_blocks():
     units = [Unit(r["don_vi"], r["don_vi"], VP_BLOCKS[r["nhom"]]) for r in table]
     rows = [ScoreRow(r["don_vi"], "A", r["diem_danh_gia_truc_tiep"]) for r in table]
     rows += [ScoreRow(r["don_vi"], "B", r["diem_dieu_tra_xhh"]) for r in table]
-    method, result = _compute("vinhphuc-2019", units, rows)
+    _method, result = _compute("vinhphuc-2019", units, rows)
     got = _by_unit(result)
     assert len(got) == 22
     for r in table:
@@ -45,7 +45,7 @@ def test_thuathienhue_2021_scores_ranks_and_bands():
     table = read_published("cchc_thuathienhue_2021_so_nganh.csv")
     units = [Unit(r["don_vi"], r["don_vi"], "so") for r in table]
     rows = [ScoreRow(r["don_vi"], "1", r["diem_danh_gia"]) for r in table]
-    method, result = _compute("thuathienhue-2021-so", units, rows)
+    _method, result = _compute("thuathienhue-2021-so", units, rows)
     got = _by_unit(result)
     for r in table:
         unit = got[r["don_vi"]]
@@ -71,15 +71,16 @@ def _papi_inputs():
 
 def test_papi_2018_dimensions_are_sums_of_subdimensions():
     table, units, rows = _papi_inputs()
-    method, result = _compute("papi-2018", units, rows)
+    _method, result = _compute("papi-2018", units, rows)
     fields = {(f["unit"], f["field"]): f["points"] for f in result.fields.iter_rows(named=True)}
     checked = 0
     for r in table:
         for d in PAPI_SUBDIMENSIONS:
             published = r[f"nd{d}"]
             if published:
-                assert fields[(r["ma_tinh_papi"], str(d))] == pytest.approx(float(published),
-                                                                            abs=1e-5)
+                assert fields[(r["ma_tinh_papi"], str(d))] == pytest.approx(
+                    float(published), abs=1e-5
+                )
                 checked += 1
             else:
                 assert fields[(r["ma_tinh_papi"], str(d))] is None
@@ -88,7 +89,7 @@ def test_papi_2018_dimensions_are_sums_of_subdimensions():
 
 def test_papi_2018_totals_ranks_and_provinces_without_data():
     table, units, rows = _papi_inputs()
-    method, result = _compute("papi-2018", units, rows)
+    _method, result = _compute("papi-2018", units, rows)
     got = _by_unit(result)
     with_total = [r for r in table if r["papi_tong_khong_trong_so"]]
     without = {r["tinh_thanh_pho"] for r in table if not r["papi_tong_khong_trong_so"]}

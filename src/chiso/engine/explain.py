@@ -49,9 +49,18 @@ def explain_unit(method: Method, result: ParResult, unit: str) -> Explanation:
 
 
 _SCHEMA = {
-    "criterion": pl.String, "title": pl.String, "field": pl.String, "component": pl.String,
-    "value": pl.Float64, "points": pl.Float64, "max": pl.Float64, "lost": pl.Float64,
-    "gain": pl.Float64, "next_points": pl.Float64, "next_step": pl.String, "status": pl.String,
+    "criterion": pl.String,
+    "title": pl.String,
+    "field": pl.String,
+    "component": pl.String,
+    "value": pl.Float64,
+    "points": pl.Float64,
+    "max": pl.Float64,
+    "lost": pl.Float64,
+    "gain": pl.Float64,
+    "next_points": pl.Float64,
+    "next_step": pl.String,
+    "status": pl.String,
 }
 
 
@@ -62,11 +71,18 @@ def _leaf_row(method: Method, leaf: dict[str, Any], unit_max: float) -> dict[str
     lost = (node.max - (points or 0.0)) if status in ("lost", "missing", "full") else 0.0
     next_points, next_step = _next(node, leaf["value"], points) if lost > EPS else (None, None)
     return {
-        "criterion": node.code, "title": node.title, "field": leaf["field"],
-        "component": leaf["component"], "value": leaf["value"], "points": points,
-        "max": node.max, "lost": lost,
+        "criterion": node.code,
+        "title": node.title,
+        "field": leaf["field"],
+        "component": leaf["component"],
+        "value": leaf["value"],
+        "points": points,
+        "max": node.max,
+        "lost": lost,
         "gain": 100.0 * lost / unit_max if unit_max else 0.0,
-        "next_points": next_points, "next_step": next_step, "status": status,
+        "next_points": next_points,
+        "next_step": next_step,
+        "status": status,
     }
 
 
@@ -80,26 +96,31 @@ def _status(leaf: dict[str, Any]) -> str:
     return "full" if leaf["points"] >= leaf["max"] - EPS else "lost"
 
 
-def _next(node: Criterion, value: float | None, points: float | None) -> tuple[float | None,
-                                                                              str | None]:
+def _next(
+    node: Criterion, value: float | None, points: float | None
+) -> tuple[float | None, str | None]:
     """The next better outcome of the rule and the points it adds, where the rule has steps."""
     assert node.rule is not None
     current = points or 0.0
     kind, params = node.rule.kind, node.rule.params
     if kind == "levels":
-        better = sorted((lv for lv in params["levels"] if lv["points"] > current + EPS),
-                        key=lambda lv: lv["points"])
+        better = sorted(
+            (lv for lv in params["levels"] if lv["points"] > current + EPS),
+            key=lambda lv: lv["points"],
+        )
         if better:
             return better[0]["points"] - current, str(better[0].get("label", better[0]["code"]))
     if kind == "threshold":
-        better_bands = sorted((b for b in threshold_bands(params) if b[1] > current + EPS),
-                              key=lambda b: b[1])
+        better_bands = sorted(
+            (b for b in threshold_bands(params) if b[1] > current + EPS), key=lambda b: b[1]
+        )
         if better_bands:
             interval, band_points = better_bands[0]
             return band_points - current, f"tỷ lệ {interval} %"
     if kind == "deduction" and value:
         return min(node.max, current + float(params["per_incident"])) - current, (
-            f"bớt 1 lần vi phạm (còn {math.floor(value) - 1})")
+            f"bớt 1 lần vi phạm (còn {math.floor(value) - 1})"
+        )
     return None, None
 
 

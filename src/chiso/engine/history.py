@@ -46,8 +46,9 @@ class Lineage:
         return [link for link in self.links if link.current == unit]
 
 
-def compare_years(current: pl.DataFrame, previous: pl.DataFrame,
-                  lineage: Lineage | None = None) -> pl.DataFrame:
+def compare_years(
+    current: pl.DataFrame, previous: pl.DataFrame, lineage: Lineage | None = None
+) -> pl.DataFrame:
     """One row per current unit: its predecessors, previous index and rank, and the changes.
 
     Both frames need `unit`, `index` and `rank` (a `ParResult.units` frame, or a previous
@@ -56,15 +57,23 @@ def compare_years(current: pl.DataFrame, previous: pl.DataFrame,
     lineage = lineage or Lineage()
     before = {row["unit"]: row for row in previous.iter_rows(named=True)}
     rows = [_compare(row, before, lineage) for row in current.iter_rows(named=True)]
-    return pl.DataFrame(rows, schema={
-        "unit": pl.String, "previous": pl.String, "relation": pl.String,
-        "index_previous": pl.Float64, "index_change": pl.Float64,
-        "rank_previous": pl.Int64, "rank_change": pl.Int64,
-    })
+    return pl.DataFrame(
+        rows,
+        schema={
+            "unit": pl.String,
+            "previous": pl.String,
+            "relation": pl.String,
+            "index_previous": pl.Float64,
+            "index_change": pl.Float64,
+            "rank_previous": pl.Int64,
+            "rank_change": pl.Int64,
+        },
+    )
 
 
-def _compare(row: Mapping[str, Any], before: Mapping[str, Mapping[str, Any]],
-             lineage: Lineage) -> dict[str, Any]:
+def _compare(
+    row: Mapping[str, Any], before: Mapping[str, Mapping[str, Any]], lineage: Lineage
+) -> dict[str, Any]:
     links = lineage.predecessors(row["unit"])
     if not links and row["unit"] in before:
         links = [LineageLink(row["unit"], row["unit"], "same")]
@@ -73,7 +82,10 @@ def _compare(row: Mapping[str, Any], before: Mapping[str, Mapping[str, Any]],
         "unit": row["unit"],
         "previous": ";".join(link.previous for link in links) or None,
         "relation": _relation(links),
-        "index_previous": None, "index_change": None, "rank_previous": None, "rank_change": None,
+        "index_previous": None,
+        "index_change": None,
+        "rank_previous": None,
+        "rank_change": None,
     }
     indices = [p["index"] for p in found if p["index"] is not None]
     if not indices or len(found) != len(links):

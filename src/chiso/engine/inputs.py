@@ -67,8 +67,11 @@ def prepare_inputs(method: Method, units: Sequence[Unit], rows: Iterable[ScoreRo
     problems = _check_units(method, units)
     unit_index = {u.code: i for i, u in enumerate(units)}
     columns = _columns(method)
-    places = {node.code: (name, j, node) for name, items in columns.items()
-              for j, node in enumerate(items)}
+    places = {
+        node.code: (name, j, node)
+        for name, items in columns.items()
+        for j, node in enumerate(items)
+    }
     matrices = {name: np.full((len(units), len(items)), np.nan) for name, items in columns.items()}
     seen: dict[tuple[str, str], str] = {}
     raw: list[tuple[str, str, str]] = []
@@ -91,8 +94,14 @@ def prepare_inputs(method: Method, units: Sequence[Unit], rows: Iterable[ScoreRo
     if problems:
         raise InputError(problems)
     raw.sort()
-    return Inputs(tuple(units), matrices["leaves"], matrices["bonus"], matrices["penalty"],
-                  tuple(raw), _hash(units, raw))
+    return Inputs(
+        tuple(units),
+        matrices["leaves"],
+        matrices["bonus"],
+        matrices["penalty"],
+        tuple(raw),
+        _hash(units, raw),
+    )
 
 
 def _columns(method: Method) -> dict[str, tuple[Criterion, ...]]:
@@ -103,8 +112,12 @@ def _columns(method: Method) -> dict[str, tuple[Criterion, ...]]:
     }
 
 
-def _place(row: ScoreRow, unit_index: dict[str, int], places: dict[str, Any],
-           seen: dict[tuple[str, str], str]) -> Problem | None:
+def _place(
+    row: ScoreRow,
+    unit_index: dict[str, int],
+    places: dict[str, Any],
+    seen: dict[tuple[str, str], str],
+) -> Problem | None:
     where = row.where or f"unit {row.unit}, criterion {row.criterion}"
     if row.unit not in unit_index:
         return Problem("INP002", where, {"unit": row.unit})
@@ -120,8 +133,9 @@ def _place(row: ScoreRow, unit_index: dict[str, int], places: dict[str, Any],
 
 def _invalid(row: ScoreRow, exc: InputValueError) -> Problem:
     where = row.where or f"unit {row.unit}, criterion {row.criterion}"
-    return Problem("INP004", where, {"value": row.value, "criterion": row.criterion,
-                                     "detail": exc.en})
+    return Problem(
+        "INP004", where, {"value": row.value, "criterion": row.criterion, "detail": exc.en}
+    )
 
 
 def _check_units(method: Method, units: Sequence[Unit]) -> list[Problem]:
@@ -132,8 +146,9 @@ def _check_units(method: Method, units: Sequence[Unit]) -> list[Problem]:
             problems.append(Problem("INP007", f"unit {unit.code}", {"unit": unit.code}))
         seen.add(unit.code)
         if method.block(unit.block) is None:
-            problems.append(Problem("INP005", f"unit {unit.code}",
-                                    {"unit": unit.code, "block": unit.block}))
+            problems.append(
+                Problem("INP005", f"unit {unit.code}", {"unit": unit.code, "block": unit.block})
+            )
     return problems
 
 

@@ -53,8 +53,9 @@ def check_method(data: Any) -> list[Problem]:
 
 def content_hash(data: Mapping[str, Any]) -> str:
     """sha256 of the method's canonical JSON: formatting and comments do not change it."""
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                           default=_json_default)
+    canonical = json.dumps(
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+    )
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -98,14 +99,18 @@ def build_method(data: Any) -> Method:
 
 def _structural(error: ValidationError, data: Mapping[str, Any]) -> Iterator[Problem]:
     where = locate(data, list(error.absolute_path))
+    # jsonschema types these as "maybe unset"; for the validators below they are always set.
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    expected: Any = error.validator_value
+    instance: Any = error.instance
     if error.validator == "required":
-        instance = error.instance if isinstance(error.instance, Mapping) else {}
-        for key in error.validator_value:
-            if key not in instance:
+        present = instance if isinstance(instance, Mapping) else {}
+        for key in expected:
+            if key not in present:
                 yield Problem("PAR001", where, {"key": key})
     elif error.validator == "additionalProperties":
-        allowed = set(error.schema.get("properties", {}))
-        for key in error.instance:
+        allowed = set(schema.get("properties", {}))
+        for key in instance:
             if key not in allowed:
                 yield Problem("PAR002", where, {"key": key})
     else:
@@ -115,24 +120,28 @@ def _structural(error: ValidationError, data: Mapping[str, Any]) -> Iterator[Pro
 
 def _describe(error: ValidationError, key: Any) -> str:
     name = f"'{key}'" if isinstance(key, str) else "item"
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     if error.validator == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
+        allowed = ", ".join(str(v) for v in error.validator_value)  # type: ignore[union-attr]
         return f"{name} is {error.instance!r}; use one of: {allowed}"
-    if error.validator == "oneOf" and "points" in error.schema.get("description", ""):
+    if error.validator == "oneOf" and "points" in schema.get("description", ""):
         return f"{name} is {error.instance!r}, not a number or a fraction such as '10/3'"
     return f"{name}: {error.message}"
 
 
 def locate(data: Any, path: Sequence[Any]) -> str:
     """A human place for a path: 'criterion 3.2.1 › rule' rather than 'criteria/2/children/1/…'."""
-    node, where, rest = data, "", []
+    node, where = data, ""
+    rest: list[str] = []
     for step in path:
         try:
             node = node[step]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, Mapping) and isinstance(node.get("code"), str | int) and (
-            "max" in node or "title" in node
+        if (
+            isinstance(node, Mapping)
+            and isinstance(node.get("code"), str | int)
+            and ("max" in node or "title" in node)
         ):
             where, rest = _place_of(path, step, node), []
         else:
@@ -145,8 +154,14 @@ def locate(data: Any, path: Sequence[Any]) -> str:
 
 def _place_of(path: Sequence[Any], step: Any, node: Mapping[str, Any]) -> str:
     head = path[0] if path else ""
-    kinds = {"criteria": "criterion", "blocks": "block", "components": "component",
-             "bonus": "bonus item", "penalty": "penalty item", "banding": "band"}
+    kinds = {
+        "criteria": "criterion",
+        "blocks": "block",
+        "components": "component",
+        "bonus": "bonus item",
+        "penalty": "penalty item",
+        "banding": "band",
+    }
     return f"{kinds.get(str(head), str(head))} {node['code']}"
 
 

@@ -64,8 +64,11 @@ def compute_par(method: Method, inputs: Inputs) -> ParResult:
     """The PAR results of every unit in `inputs` under `method`."""
     scored = _score(method, inputs)
     maxes = np.array([leaf.max for leaf in method.leaves])
-    comp = _one_hot(method, [method.component_of(leaf).code for leaf in method.leaves],
-                    [c.code for c in method.components])
+    comp = _one_hot(
+        method,
+        [method.component_of(leaf).code for leaf in method.leaves],
+        [c.code for c in method.components],
+    )
     comp_points = scored.points @ comp
     comp_max = (scored.counted * maxes) @ comp
     bonus = _adjust(method.bonus, inputs.bonus, method)
@@ -89,10 +92,16 @@ def compute_par(method: Method, inputs: Inputs) -> ParResult:
         method_status=method.status,
         inputs_hash=inputs.hash,
         display=method.display,
-        units=_units_frame(inputs.units, bonus, penalty, total, unit_max, index, bands, ranks,
-                           flags),
-        components=_long(inputs.units, [c.code for c in method.components], "component",
-                         points=comp_points, max=comp_max),
+        units=_units_frame(
+            inputs.units, bonus, penalty, total, unit_max, index, bands, ranks, flags
+        ),
+        components=_long(
+            inputs.units,
+            [c.code for c in method.components],
+            "component",
+            points=comp_points,
+            max=comp_max,
+        ),
         fields=_fields_frame(method, inputs.units, fields),
         leaves=_leaves_frame(method, inputs, scored, maxes),
     )
@@ -119,8 +128,9 @@ def applicability(method: Method, units: Sequence[Unit]) -> BoolArray:
     applies = np.ones((len(units), len(method.leaves)), dtype=bool)
     column = {leaf.code: j for j, leaf in enumerate(method.leaves)}
     for exemption in method.exemptions:
-        leaves = [column[leaf.code] for code in exemption.criteria
-                  for leaf in method.nodes[code].leaves()]
+        leaves = [
+            column[leaf.code] for code in exemption.criteria for leaf in method.nodes[code].leaves()
+        ]
         for i, unit in enumerate(units):
             if unit.code in exemption.units or unit.kind in exemption.unit_kinds:
                 applies[i, leaves] = False
@@ -143,7 +153,8 @@ def _adjust(adjustment: Adjustment | None, values: FloatArray, method: Method) -
     if adjustment is None:
         return np.zeros(values.shape[0])
     points = np.nan_to_num(score_leaves(adjustment.items, values), nan=0.0)
-    return np.minimum(points.sum(axis=1), adjustment.cap)
+    capped: FloatArray = np.minimum(points.sum(axis=1), adjustment.cap)
+    return capped
 
 
 def _one_hot(method: Method, labels: Sequence[str], columns: Sequence[str]) -> FloatArray:
@@ -174,8 +185,9 @@ def _fields(method: Method, scored: _Scored, maxes: FloatArray) -> _Fields:
     return _Fields(codes, points, field_max, index)
 
 
-def _secondary(method: Method, comp_points: FloatArray, fields: _Fields,
-               total: FloatArray) -> list[FloatArray]:
+def _secondary(
+    method: Method, comp_points: FloatArray, fields: _Fields, total: FloatArray
+) -> list[FloatArray]:
     components = [c.code for c in method.components]
     keys = []
     for key in method.ranking.secondary:
@@ -203,10 +215,17 @@ def _nan_to_none(values: FloatArray) -> list[float | None]:
     return [None if np.isnan(v) else float(v) for v in values]
 
 
-def _units_frame(units: Sequence[Unit], bonus: FloatArray, penalty: FloatArray,
-                 total: FloatArray, unit_max: FloatArray, index: FloatArray,
-                 bands: Sequence[Band | None], ranks: FloatArray,
-                 flags: Sequence[str]) -> pl.DataFrame:
+def _units_frame(
+    units: Sequence[Unit],
+    bonus: FloatArray,
+    penalty: FloatArray,
+    total: FloatArray,
+    unit_max: FloatArray,
+    index: FloatArray,
+    bands: Sequence[Band | None],
+    ranks: FloatArray,
+    flags: Sequence[str],
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "unit": [u.code for u in units],
@@ -224,13 +243,19 @@ def _units_frame(units: Sequence[Unit], bonus: FloatArray, penalty: FloatArray,
             "ranked": (~np.isnan(ranks)).tolist(),
             "flags": list(flags),
         },
-        schema_overrides={"rank": pl.Int64, "total": pl.Float64, "index": pl.Float64,
-                          "band": pl.String, "band_label": pl.String},
+        schema_overrides={
+            "rank": pl.Int64,
+            "total": pl.Float64,
+            "index": pl.Float64,
+            "band": pl.String,
+            "band_label": pl.String,
+        },
     )
 
 
-def _long(units: Sequence[Unit], codes: Sequence[str], name: str,
-          **matrices: FloatArray) -> pl.DataFrame:
+def _long(
+    units: Sequence[Unit], codes: Sequence[str], name: str, **matrices: FloatArray
+) -> pl.DataFrame:
     n = len(codes)
     data: dict[str, list[object]] = {
         "unit": [u.code for u in units for _ in range(n)],
@@ -242,21 +267,28 @@ def _long(units: Sequence[Unit], codes: Sequence[str], name: str,
 
 
 def _fields_frame(method: Method, units: Sequence[Unit], fields: _Fields) -> pl.DataFrame:
-    frame = _long(units, fields.codes, "field", points=fields.points, max=fields.max,
-                  index=fields.index)
+    frame = _long(
+        units, fields.codes, "field", points=fields.points, max=fields.max, index=fields.index
+    )
     titles = {f.code: f.title for f in method.criteria}
     return frame.with_columns(
         pl.col("field").replace_strict(titles, return_dtype=pl.String).alias("title")
     ).select("unit", "field", "title", "points", "max", "index")
 
 
-def _leaves_frame(method: Method, inputs: Inputs, scored: _Scored,
-                  maxes: FloatArray) -> pl.DataFrame:
+def _leaves_frame(
+    method: Method, inputs: Inputs, scored: _Scored, maxes: FloatArray
+) -> pl.DataFrame:
     codes = [leaf.code for leaf in method.leaves]
-    n_units, n_leaves = scored.points.shape
-    frame = _long(inputs.units, codes, "criterion", value=inputs.leaves,
-                  points=np.where(scored.counted, scored.points, np.nan),
-                  max=np.tile(maxes, n_units))
+    n_units, _n_leaves = scored.points.shape
+    frame = _long(
+        inputs.units,
+        codes,
+        "criterion",
+        value=inputs.leaves,
+        points=np.where(scored.counted, scored.points, np.nan),
+        max=np.tile(maxes, n_units),
+    )
     field = [method.field_of[c] for c in codes]
     component = [method.component_of(leaf).code for leaf in method.leaves]
     return frame.with_columns(
@@ -265,5 +297,15 @@ def _leaves_frame(method: Method, inputs: Inputs, scored: _Scored,
         pl.Series("applies", scored.applies.reshape(-1)),
         pl.Series("counted", scored.counted.reshape(-1)),
         pl.Series("missing", scored.missing.reshape(-1)),
-    ).select("unit", "criterion", "field", "component", "value", "points", "max", "applies",
-             "counted", "missing")
+    ).select(
+        "unit",
+        "criterion",
+        "field",
+        "component",
+        "value",
+        "points",
+        "max",
+        "applies",
+        "counted",
+        "missing",
+    )

@@ -79,9 +79,7 @@ W: Severity = "warning"
 CATALOGUE: dict[str, ProblemKind] = _kinds(
     # --- the file itself and its structure
     ProblemKind("PAR000", E, "không đọc được tệp: {detail}", "cannot read the file: {detail}"),
-    ProblemKind(
-        "PAR001", E, "thiếu khóa bắt buộc '{key}'", "required key '{key}' is missing"
-    ),
+    ProblemKind("PAR001", E, "thiếu khóa bắt buộc '{key}'", "required key '{key}' is missing"),
     ProblemKind(
         "PAR002",
         E,
@@ -166,9 +164,7 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "mức '{level}' cho {points} điểm, vượt điểm tối đa {max}",
         "'{level}' gives {points} points, above the max of {max}",
     ),
-    ProblemKind(
-        "PAR025", E, "mã mức '{level}' bị trùng", "level code '{level}' is used twice"
-    ),
+    ProblemKind("PAR025", E, "mã mức '{level}' bị trùng", "level code '{level}' is used twice"),
     ProblemKind(
         "PAR026",
         E,
@@ -256,9 +252,7 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "nhóm theo thứ hạng: chỉ nhóm cuối được bỏ trống 'size'",
         "rank groups: only the last group may leave 'size' out",
     ),
-    ProblemKind(
-        "PAR054", E, "mã khối '{block}' bị trùng", "block code '{block}' is used twice"
-    ),
+    ProblemKind("PAR054", E, "mã khối '{block}' bị trùng", "block code '{block}' is used twice"),
     ProblemKind(
         "PAR055",
         E,
@@ -305,9 +299,7 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "điểm của đơn vị '{unit}', tiêu chí {criterion} được nhập hai lần",
         "unit '{unit}', criterion {criterion} is given twice",
     ),
-    ProblemKind(
-        "INP007", E, "mã đơn vị '{unit}' bị trùng", "unit code '{unit}' is listed twice"
-    ),
+    ProblemKind("INP007", E, "mã đơn vị '{unit}' bị trùng", "unit code '{unit}' is listed twice"),
     ProblemKind(
         "INP008",
         E,

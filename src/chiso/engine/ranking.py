@@ -35,8 +35,9 @@ def rank_in_blocks(
     ranks = np.full(len(blocks), np.nan)
     for block in dict.fromkeys(blocks):
         members = [i for i, b in enumerate(blocks) if b == block and eligible[i]]
-        order = sorted(members, key=lambda i: tuple(-_key(k[i]) for k in used))
-        _assign(ranks, order, [tuple(_key(k[i]) for k in used) for i in order], ties)
+        key_of = {i: tuple(_key(float(k[i])) for k in used) for i in members}
+        order = sorted(members, key=lambda i: tuple(-x for x in key_of[i]))
+        _assign(ranks, order, [key_of[i] for i in order], ties)
     return ranks
 
 
@@ -44,8 +45,9 @@ def _key(value: float) -> float:
     return -math.inf if math.isnan(value) else comparable(float(value))
 
 
-def _assign(ranks: FloatArray, order: list[int], keys: list[tuple[float, ...]],
-            ties: TieRule) -> None:
+def _assign(
+    ranks: FloatArray, order: list[int], keys: list[tuple[float, ...]], ties: TieRule
+) -> None:
     distinct = 0
     for position, unit in enumerate(order):
         if position and keys[position] == keys[position - 1]:
@@ -82,8 +84,9 @@ def _band_of(banding: Banding, value: float, shown: Display) -> Band | None:
     value = comparable(value)
     for band in banding.bands:
         assert band.lower is not None and band.upper is not None
-        interval = Interval(band.lower.value, band.lower.inclusive, band.upper.value,
-                            band.upper.inclusive)
+        interval = Interval(
+            band.lower.value, band.lower.inclusive, band.upper.value, band.upper.inclusive
+        )
         if interval.contains(value):
             return band
     return None

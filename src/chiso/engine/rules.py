@@ -154,8 +154,10 @@ def _read_level(params: Params, raw: Any) -> float:
         if text in (str(level["code"]).lower(), str(level.get("label", "")).strip().lower()):
             return float(level["points"])
     codes = ", ".join(str(level["code"]) for level in params["levels"])
-    raise InputValueError(f"'{raw}' is not one of the levels {codes}",
-                          f"'{raw}' không phải là một trong các mức {codes}")
+    raise InputValueError(
+        f"'{raw}' is not one of the levels {codes}",
+        f"'{raw}' không phải là một trong các mức {codes}",
+    )
 
 
 # --- threshold ----------------------------------------------------------------------------------
@@ -242,7 +244,9 @@ _OPTION_COUNTS = re.compile(r"^\s*([^=:;]+)\s*[=:]\s*(\d+)\s*$")
 
 
 def _read_survey(params: Params, raw: Any) -> float:
-    options: Mapping[str, float] = {str(k).lower(): v for k, v in (params.get("options") or {}).items()}
+    options: Mapping[str, float] = {
+        str(k).lower(): v for k, v in (params.get("options") or {}).items()
+    }
     text = str(raw).strip()
     if options and text.lower() in options:
         return float(options[text.lower()])
@@ -374,12 +378,14 @@ RULES: dict[str, RuleKind] = {
                 2,
                 ((95, 2.0), (90, 2.0), ("89,9", 1.0), (70, 1.0), (69.99, 0.0)),
             ),
-            notes=["The bands must cover 0–100 exactly once: gaps (PAR022) and overlaps "
-                   "(PAR023) are errors, so every rate has exactly one score."],
+            notes=[
+                "The bands must cover 0–100 exactly once: gaps (PAR022) and overlaps "
+                "(PAR023) are errors, so every rate has exactly one score."
+            ],
         ),
         RuleKind(
             name="proportional",
-            summary_vi="Điểm = điểm tối đa × tỷ lệ; nếu có chỉ tiêu T: min(tối đa, tối đa × R / T).",
+            summary_vi="Điểm = tối đa × tỷ lệ; có chỉ tiêu T: min(tối đa, tối đa × R / T).",
             summary_en="Points = max × rate; with a target T: min(max, max × R / T).",
             input_en="a rate in % (0–100)",
             schema=_schema(
@@ -399,8 +405,9 @@ RULES: dict[str, RuleKind] = {
             summary_vi="Bắt đầu từ điểm tối đa, trừ theo mỗi lần vi phạm, thấp nhất là 0.",
             summary_en="Start at max, subtract per incident, floor at 0.",
             input_en="the number of incidents (a whole number ≥ 0)",
-            schema=_schema({"per_incident": {"type": "number", "exclusiveMinimum": 0}},
-                           ["per_incident"]),
+            schema=_schema(
+                {"per_incident": {"type": "number", "exclusiveMinimum": 0}}, ["per_incident"]
+            ),
             check=_no_check,
             read=lambda params, raw: read_count(raw),
             score=_score_deduction,
@@ -413,8 +420,7 @@ RULES: dict[str, RuleKind] = {
             summary_vi="Cộng điểm theo mỗi lần (sáng kiến, vi phạm …), tối đa bằng điểm tối đa.",
             summary_en="Points per item counted, up to max (bonus items, penalty items).",
             input_en="the number of items (a whole number ≥ 0)",
-            schema=_schema({"per_item": {"type": "number", "exclusiveMinimum": 0}},
-                           ["per_item"]),
+            schema=_schema({"per_item": {"type": "number", "exclusiveMinimum": 0}}, ["per_item"]),
             check=_no_check,
             read=lambda params, raw: read_count(raw),
             score=_score_count,
@@ -428,8 +434,7 @@ RULES: dict[str, RuleKind] = {
             summary_en="The appraiser gives any value in [0, max], in steps.",
             input_en="points in [0, max], a multiple of `step` (or any value with `step: any`)",
             schema=_schema(
-                {"step": {"oneOf": [{"type": "number", "exclusiveMinimum": 0},
-                                    {"const": "any"}]}},
+                {"step": {"oneOf": [{"type": "number", "exclusiveMinimum": 0}, {"const": "any"}]}},
                 ["step"],
             ),
             check=_check_manual,
@@ -444,8 +449,8 @@ RULES: dict[str, RuleKind] = {
             summary_vi="Điểm = kết quả khảo sát (tỷ lệ %, hoặc giá trị phương án) × điểm tối đa.",
             summary_en="Points = a survey result (a rate, or the mean option value) × max.",
             input_en=(
-                "a rate in %; or, with `options`, one option (\"B\") or counts per option "
-                "(\"A=30;B=10;C=5;D=0\", scored at the mean option value)"
+                'a rate in %; or, with `options`, one option ("B") or counts per option '
+                '("A=30;B=10;C=5;D=0", scored at the mean option value)'
             ),
             schema=_schema(
                 {"options": {"type": "object", "additionalProperties": {"type": "number"}}}, []
@@ -468,10 +473,14 @@ def read_input(kind: RuleKind, params: Params, max_: float, raw: Any) -> float:
     value = kind.read(params, raw)
     if kind.name == "manual":
         if not -EPS <= value <= max_ + EPS:
-            raise InputValueError(f"points must be in [0, {max_:g}], not {value:g}",
-                                  f"điểm phải trong [0, {max_:g}], không phải {value:g}")
+            raise InputValueError(
+                f"points must be in [0, {max_:g}], not {value:g}",
+                f"điểm phải trong [0, {max_:g}], không phải {value:g}",
+            )
         step = params["step"]
         if step != "any" and not _is_multiple(value, float(step)):
-            raise InputValueError(f"points must be a multiple of {step}, not {value:g}",
-                                  f"điểm phải là bội số của {step}, không phải {value:g}")
+            raise InputValueError(
+                f"points must be a multiple of {step}, not {value:g}",
+                f"điểm phải là bội số của {step}, không phải {value:g}",
+            )
     return value

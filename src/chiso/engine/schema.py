@@ -122,8 +122,14 @@ METHOD_SCHEMA: dict[str, Any] = {
             "title_en": {"type": "string", "description": "English title"},
             "jurisdiction": {**_TEXT, "description": "the province (or country) that issues it"},
             "level": {
-                "enum": ["department", "district", "commune", "central_agency", "province",
-                         "other"],
+                "enum": [
+                    "department",
+                    "district",
+                    "commune",
+                    "central_agency",
+                    "province",
+                    "other",
+                ],
                 "description": "the level of units the set evaluates",
             },
             "year": {"type": "integer", "minimum": 2000, "description": "the evaluated year"},
@@ -212,10 +218,16 @@ METHOD_SCHEMA: dict[str, Any] = {
                             "description": "codes of leaves or whole subtrees (a field code "
                             "exempts the whole field)",
                         },
-                        "units": {"type": "array", "items": {"type": "string"},
-                                  "description": "unit codes"},
-                        "unit_kinds": {"type": "array", "items": {"type": "string"},
-                                       "description": "unit kinds from the unit list"},
+                        "units": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "unit codes",
+                        },
+                        "unit_kinds": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "unit kinds from the unit list",
+                        },
                         "reason": {**_TEXT, "description": "why, shown in explanations"},
                     },
                     ["criteria", "reason"],
@@ -237,8 +249,11 @@ METHOD_SCHEMA: dict[str, Any] = {
                         "description": "`bands` only: compare the full-precision index, or "
                         "the index as displayed (rounded), with the bounds",
                     },
-                    "bands": {"type": "array", "items": BAND,
-                              "description": "the classes, best first"},
+                    "bands": {
+                        "type": "array",
+                        "items": BAND,
+                        "description": "the classes, best first",
+                    },
                 },
                 ["kind"],
                 "how units are classed (xếp loại)",
@@ -268,10 +283,18 @@ METHOD_SCHEMA: dict[str, Any] = {
             ),
             "display": _obj(
                 {
-                    "points_decimals": {"type": "integer", "minimum": 0, "maximum": 6,
-                                        "description": "decimals shown for points"},
-                    "index_decimals": {"type": "integer", "minimum": 0, "maximum": 6,
-                                       "description": "decimals shown for the index %"},
+                    "points_decimals": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 6,
+                        "description": "decimals shown for points",
+                    },
+                    "index_decimals": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 6,
+                        "description": "decimals shown for the index %",
+                    },
                     "rounding": {
                         "enum": ["half_up", "half_even"],
                         "description": "`half_up` (as Excel's ROUND: 2.345 → 2.35) or "
@@ -284,8 +307,21 @@ METHOD_SCHEMA: dict[str, Any] = {
             "missing_input": _MISSING,
         },
         [
-            "format", "id", "title", "jurisdiction", "level", "year", "language", "status",
-            "legal_basis", "blocks", "components", "criteria", "banding", "ranking", "display",
+            "format",
+            "id",
+            "title",
+            "jurisdiction",
+            "level",
+            "year",
+            "language",
+            "status",
+            "legal_basis",
+            "blocks",
+            "components",
+            "criteria",
+            "banding",
+            "ranking",
+            "display",
             "missing_input",
         ],
         "a method file",

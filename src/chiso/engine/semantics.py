@@ -12,8 +12,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from chiso.engine.numbers import parse_points as _points
 from chiso.engine.intervals import coverage_issues, parse_interval
+from chiso.engine.numbers import parse_points as _points
 from chiso.engine.problems import Problem
 from chiso.engine.rules import EPS, RULES
 
@@ -22,8 +22,16 @@ Data = Mapping[str, Any]
 
 def check(data: Data) -> list[Problem]:
     problems: list[Problem] = []
-    for checker in (_tree, _rules, _components, _adjustments, _exemptions, _banding, _ranking,
-                    _blocks):
+    for checker in (
+        _tree,
+        _rules,
+        _components,
+        _adjustments,
+        _exemptions,
+        _banding,
+        _ranking,
+        _blocks,
+    ):
         problems.extend(checker(data))
     return problems
 
@@ -127,18 +135,20 @@ def _rule_error(error: Any) -> str:
 def _components(data: Data) -> Iterator[Problem]:
     components = [c for c in data.get("components") or [] if isinstance(c, Mapping)]
     codes = Counter(c.get("code") for c in components)
-    yield from (Problem("PAR033", f"component {c}", {"component": c})
-                for c, n in codes.items() if n > 1)
+    yield from (
+        Problem("PAR033", f"component {c}", {"component": c}) for c, n in codes.items() if n > 1
+    )
     owners: dict[str, list[str]] = {}
     for component in components:
         for source in component.get("sources") or []:
             owners.setdefault(source, []).append(str(component.get("code")))
     for source, names in owners.items():
         if len(names) > 1:
-            yield Problem("PAR032", "components", {"source": source,
-                                                   "components": ", ".join(names)})
+            yield Problem(
+                "PAR032", "components", {"source": source, "components": ", ".join(names)}
+            )
     leaves = list(_leaves(data))
-    for source in sorted({leaf.get("source") for leaf in leaves if leaf.get("source")}):
+    for source in sorted({str(leaf["source"]) for leaf in leaves if leaf.get("source")}):
         if source not in owners:
             yield Problem("PAR030", "components", {"source": source})
     yield from _component_points(components, leaves)
@@ -149,20 +159,25 @@ def _component_points(components: list[Data], leaves: list[Data]) -> Iterator[Pr
     for component in components:
         declared = _points(component.get("points"))
         sources = set(component.get("sources") or [])
-        found = sum(_points(leaf.get("max")) or 0.0 for leaf in leaves
-                    if leaf.get("source") in sources)
+        found = sum(
+            _points(leaf.get("max")) or 0.0 for leaf in leaves if leaf.get("source") in sources
+        )
         if declared is not None and abs(found - declared) > EPS:
             code = component.get("code")
-            yield Problem("PAR031", f"component {code}",
-                          {"component": code, "declared": f"{declared:g}", "found": f"{found:g}"})
+            yield Problem(
+                "PAR031",
+                f"component {code}",
+                {"component": code, "declared": f"{declared:g}", "found": f"{found:g}"},
+            )
 
 
 def _total_points(data: Data, leaves: list[Data]) -> Iterator[Problem]:
     declared = _points(data.get("total_points"))
     found = sum(_points(leaf.get("max")) or 0.0 for leaf in leaves)
     if declared is not None and abs(found - declared) > EPS:
-        yield Problem("PAR016", "total_points", {"found": f"{found:g}",
-                                                 "declared": f"{declared:g}"})
+        yield Problem(
+            "PAR016", "total_points", {"found": f"{found:g}", "declared": f"{declared:g}"}
+        )
 
 
 def _adjustments(data: Data) -> Iterator[Problem]:
@@ -236,14 +251,19 @@ def _ranking(data: Data) -> Iterator[Problem]:
     secondary = ranking.get("secondary") or []
     if ranking.get("ties") == "secondary" and not secondary:
         yield Problem("PAR056", "ranking")
-    fields = {str(node.get("code")) for node in data.get("criteria") or []
-              if isinstance(node, Mapping)}
-    components = {str(c.get("code")) for c in data.get("components") or []
-                  if isinstance(c, Mapping)}
+    fields = {
+        str(node.get("code")) for node in data.get("criteria") or [] if isinstance(node, Mapping)
+    }
+    components = {
+        str(c.get("code")) for c in data.get("components") or [] if isinstance(c, Mapping)
+    }
     for key in secondary:
         kind, _, code = str(key).partition(":")
-        valid = (kind == "total" and not code) or (kind == "field" and code in fields) or (
-            kind == "component" and code in components)
+        valid = (
+            (kind == "total" and not code)
+            or (kind == "field" and code in fields)
+            or (kind == "component" and code in components)
+        )
         if not valid:
             yield Problem("PAR055", "ranking.secondary", {"key": key})
 

@@ -23,8 +23,13 @@ def read_lineage(path: Path) -> Lineage:
     for number, cells in table.rows:
         current, previous, relation = (str(cells[c] or "").strip() for c in cols)
         if relation not in RELATIONS:
-            problems.append(Problem("INP009", table.where(number, cols[2]),
-                                    {"relation": relation, "known": ", ".join(RELATIONS)}))
+            problems.append(
+                Problem(
+                    "INP009",
+                    table.where(number, cols[2]),
+                    {"relation": relation, "known": ", ".join(RELATIONS)},
+                )
+            )
             continue
         links.append(LineageLink(current, previous, relation))
     if problems:
@@ -44,13 +49,23 @@ def read_previous(path: Path) -> pl.DataFrame:
     rows, problems = [], []
     for number, cells in table.rows:
         try:
-            rows.append({"unit": str(cells[unit]).strip(), "index": _number(cells[index]),
-                         "rank": None if _number(cells[rank]) is None
-                         else int(_number(cells[rank]) or 0)})
+            rows.append(
+                {
+                    "unit": str(cells[unit]).strip(),
+                    "index": _number(cells[index]),
+                    "rank": None
+                    if _number(cells[rank]) is None
+                    else int(_number(cells[rank]) or 0),
+                }
+            )
         except ValueError as exc:
-            problems.append(Problem("INP004", table.where(number, index),
-                                    {"value": cells[index], "criterion": "index",
-                                     "detail": str(exc)}))
+            problems.append(
+                Problem(
+                    "INP004",
+                    table.where(number, index),
+                    {"value": cells[index], "criterion": "index", "detail": str(exc)},
+                )
+            )
     if problems:
         raise InputError(problems)
     return pl.DataFrame(rows, schema={"unit": pl.String, "index": pl.Float64, "rank": pl.Int64})

@@ -44,8 +44,9 @@ HEADERS = {
 }
 
 
-def ranking_table(method: Method, result: ParResult, history: pl.DataFrame | None = None,
-                  *, fields: bool = False) -> pl.DataFrame:
+def ranking_table(
+    method: Method, result: ParResult, history: pl.DataFrame | None = None, *, fields: bool = False
+) -> pl.DataFrame:
     """One row per unit, ranked within blocks: components, bonus, penalty, total, index, band."""
     components = result.components.pivot(on="component", index="unit", values="points")
     table = result.units.join(components, on="unit", how="left")
@@ -55,9 +56,13 @@ def ranking_table(method: Method, result: ParResult, history: pl.DataFrame | Non
     if history is not None:
         table = table.join(history.drop("previous"), on="unit", how="left")
     block_order = {b.code: i for i, b in enumerate(method.blocks)}
-    return table.with_columns(
-        pl.col("block").replace_strict(block_order, return_dtype=pl.Int64).alias("_block")
-    ).sort(["_block", "rank", "unit"], nulls_last=True).drop("_block")
+    return (
+        table.with_columns(
+            pl.col("block").replace_strict(block_order, return_dtype=pl.Int64).alias("_block")
+        )
+        .sort(["_block", "rank", "unit"], nulls_last=True)
+        .drop("_block")
+    )
 
 
 def export_columns(method: Method, table: pl.DataFrame) -> list[str]:
@@ -71,12 +76,19 @@ def export_columns(method: Method, table: pl.DataFrame) -> list[str]:
 def result_document(method: Method, result: ParResult, table: pl.DataFrame) -> dict[str, Any]:
     """The JSON form: provenance, then the units."""
     return {
-        "method": {"id": method.id, "title": method.title, "year": method.year,
-                   "status": method.status, "hash": result.method_hash},
+        "method": {
+            "id": method.id,
+            "title": method.title,
+            "year": method.year,
+            "status": method.status,
+            "hash": result.method_hash,
+        },
         "inputs_hash": result.inputs_hash,
-        "display": {"points_decimals": method.display.points_decimals,
-                    "index_decimals": method.display.index_decimals,
-                    "rounding": method.display.rounding},
+        "display": {
+            "points_decimals": method.display.points_decimals,
+            "index_decimals": method.display.index_decimals,
+            "rounding": method.display.rounding,
+        },
         "units": table.select(export_columns(method, table)).to_dicts(),
     }
 
@@ -91,16 +103,18 @@ def render_text(method: Method, result: ParResult, table: pl.DataFrame, fmt: str
     raise ValueError(f"unknown text format {fmt!r}")
 
 
-def write_table(method: Method, result: ParResult, table: pl.DataFrame, fmt: str,
-                out: Path) -> None:
+def write_table(
+    method: Method, result: ParResult, table: pl.DataFrame, fmt: str, out: Path
+) -> None:
     if fmt == "xlsx":
         write_xlsx(method, result, table.select(export_columns(method, table)), out)
     else:
         out.write_text(render_text(method, result, table, fmt), encoding="utf-8")
 
 
-def write_xlsx(method: Method, result: ParResult, table: pl.DataFrame, out: Path,
-               lang: str = "vi") -> None:
+def write_xlsx(
+    method: Method, result: ParResult, table: pl.DataFrame, out: Path, lang: str = "vi"
+) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 

@@ -64,7 +64,9 @@ def _read_csv(path: Path) -> Table:
     lines = list(csv.reader(text.splitlines(), dialect))
     if not lines:
         raise ValueError("the file is empty")
-    rows = [(n, cells) for n, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)]
+    rows = [
+        (n, cells) for n, cells in enumerate(lines[1:], start=2) if any(c.strip() for c in cells)
+    ]
     return Table(path, [h.strip() for h in lines[0]], rows)
 
 
@@ -146,8 +148,12 @@ def _long_rows(table: Table) -> Iterator[ScoreRow]:
     unit, criterion, value = (table.column(r) for r in ("unit", "criterion", "value"))
     assert unit is not None and criterion is not None and value is not None
     for n, cells in table.rows:
-        yield ScoreRow(_text(_cell(cells, unit)), _text(_cell(cells, criterion)),
-                       _cell(cells, value), table.where(n, value))
+        yield ScoreRow(
+            _text(_cell(cells, unit)),
+            _text(_cell(cells, criterion)),
+            _cell(cells, value),
+            table.where(n, value),
+        )
 
 
 def _wide_rows(table: Table) -> Iterator[ScoreRow]:
@@ -156,8 +162,9 @@ def _wide_rows(table: Table) -> Iterator[ScoreRow]:
     for n, cells in table.rows:
         for col, header in enumerate(table.header):
             if col not in reserved and header:
-                yield ScoreRow(_text(_cell(cells, unit)), header, _cell(cells, col),
-                               table.where(n, col))
+                yield ScoreRow(
+                    _text(_cell(cells, unit)), header, _cell(cells, col), table.where(n, col)
+                )
 
 
 def _dedupe(units: list[Unit]) -> list[Unit]:

@@ -14,15 +14,24 @@ from chiso.engine.numbers import display
 from chiso.engine.problems import Problem
 from chiso.io.results import STATUS_LABELS, header
 
-_BAND_STYLE = {"xuat_sac": "bold green", "tot": "green", "kha": "yellow",
-               "trung_binh": "dark_orange", "yeu": "red"}
+_BAND_STYLE = {
+    "xuat_sac": "bold green",
+    "tot": "green",
+    "kha": "yellow",
+    "trung_binh": "dark_orange",
+    "yeu": "red",
+}
 
 
 def print_problems(console: Console, problems: Iterable[Problem], lang: str) -> None:
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
-        console.print(f"[{style}]{problem.code}[/] {problem.where}: {problem.message(lang)}",
-                      highlight=False, markup=True, soft_wrap=True)
+        console.print(
+            f"[{style}]{problem.code}[/] {problem.where}: {problem.message(lang)}",
+            highlight=False,
+            markup=True,
+            soft_wrap=True,
+        )
 
 
 def print_ranking(console: Console, method: Method, table: pl.DataFrame, lang: str) -> None:
@@ -32,8 +41,14 @@ def print_ranking(console: Console, method: Method, table: pl.DataFrame, lang: s
     for block in method.blocks:
         rows = table.filter(pl.col("block") == block.code)
         if rows.height:
-            console.print(_block_table(method, block.title if lang == "vi" else
-                                       (block.title_en or block.title), rows, lang))
+            console.print(
+                _block_table(
+                    method,
+                    block.title if lang == "vi" else (block.title_en or block.title),
+                    rows,
+                    lang,
+                )
+            )
 
 
 def _columns(method: Method, table: pl.DataFrame) -> list[str]:
@@ -71,31 +86,44 @@ def _cell(method: Method, column: str, value: object) -> str:
     return str(value)
 
 
-def print_explanation(console: Console, method: Method, explanation: Explanation, lang: str,
-                      limit: int | None) -> None:
+def print_explanation(
+    console: Console, method: Method, explanation: Explanation, lang: str, limit: int | None
+) -> None:
     unit, shown = explanation.unit, method.display
     vi = lang == "vi"
     index = display(unit["index"], shown.index_decimals, shown.rounding)
-    console.print(f"[bold]{unit['name']}[/bold] ({unit['unit']}) — "
-                  f"{'chỉ số' if vi else 'index'} {index or '—'} %, "
-                  f"{'hạng' if vi else 'rank'} {unit['rank'] or '—'}, "
-                  f"{unit['band_label'] or ''}", highlight=False)
+    console.print(
+        f"[bold]{unit['name']}[/bold] ({unit['unit']}) — "
+        f"{'chỉ số' if vi else 'index'} {index or '—'} %, "
+        f"{'hạng' if vi else 'rank'} {unit['rank'] or '—'}, "
+        f"{unit['band_label'] or ''}",
+        highlight=False,
+    )
     leaves = explanation.leaves.filter(pl.col("status").is_in(["lost", "missing"]))
     lost = leaves["lost"].sum()
-    console.print(("Điểm bị mất: " if vi else "Points lost: ")
-                  + display(lost, shown.points_decimals, shown.rounding), highlight=False)
+    console.print(
+        ("Điểm bị mất: " if vi else "Points lost: ")
+        + display(lost, shown.points_decimals, shown.rounding),
+        highlight=False,
+    )
     table = Table(title="Kế hoạch cải thiện" if vi else "Improvement plan", title_justify="left")
-    heads = (["Tiêu chí", "Nội dung", "Điểm", "Tối đa", "Mất", "+ chỉ số", "Bước tiếp theo"] if vi
-             else ["Criterion", "Title", "Points", "Max", "Lost", "+ index", "Next step"])
+    heads = (
+        ["Tiêu chí", "Nội dung", "Điểm", "Tối đa", "Mất", "+ chỉ số", "Bước tiếp theo"]
+        if vi
+        else ["Criterion", "Title", "Points", "Max", "Lost", "+ index", "Next step"]
+    )
     for i, head in enumerate(heads):
         table.add_column(head, justify="left" if i in (1, 6) else "right", overflow="fold")
     for row in leaves.head(limit or leaves.height).iter_rows(named=True):
-        table.add_row(row["criterion"], row["title"],
-                      display(row["points"] or 0.0, shown.points_decimals, shown.rounding),
-                      display(row["max"], shown.points_decimals, shown.rounding),
-                      display(row["lost"], shown.points_decimals, shown.rounding),
-                      display(row["gain"], shown.index_decimals, shown.rounding),
-                      _next_step(row, shown.points_decimals, shown.rounding, vi))
+        table.add_row(
+            row["criterion"],
+            row["title"],
+            display(row["points"] or 0.0, shown.points_decimals, shown.rounding),
+            display(row["max"], shown.points_decimals, shown.rounding),
+            display(row["lost"], shown.points_decimals, shown.rounding),
+            display(row["gain"], shown.index_decimals, shown.rounding),
+            _next_step(row, shown.points_decimals, shown.rounding, vi),
+        )
     console.print(table)
 
 
