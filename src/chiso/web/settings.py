@@ -1,0 +1,175 @@
+"""Django settings, read from environment variables.
+
+Everything that differs between a laptop and a production server comes from the environment, so
+the same code runs everywhere. The embedded default needs no setup: SQLite in WAL mode and
+evidence files on the local disk, both under ``CHISO_DATA_DIR``.
+
+Environment variables:
+
+``CHISO_DEBUG``
+    ``true`` on a developer machine only (default ``false``).
+``CHISO_SECRET_KEY``
+    Required unless ``CHISO_DEBUG`` is true.
+``CHISO_ALLOWED_HOSTS``
+    Comma-separated host names (default: localhost only when debugging, none otherwise).
+``CHISO_DATA_DIR``
+    Where the default SQLite file and the evidence files live (default ``./var``).
+``DATABASE_URL``
+    Any dj-database-url URL, e.g. ``postgres://chiso@db:5432/chiso``
+    (default: SQLite at ``$CHISO_DATA_DIR/chiso.sqlite3``).
+``CHISO_SECURE_COOKIES``
+    Send session and CSRF cookies over HTTPS only (default: true unless debugging).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean; use true or false.")
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DEBUG = _env_bool("CHISO_DEBUG", default=False)
+
+SECRET_KEY = os.environ.get("CHISO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        # A guessable key lets anyone forge sessions and password-reset links: refuse to start.
+        raise ImproperlyConfigured(
+            "CHISO_SECRET_KEY is not set. Set it to a long random string, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, "
+            "or set CHISO_DEBUG=true on a development machine."
+        )
+    SECRET_KEY = "django-insecure-chiso-development-only"
+
+ALLOWED_HOSTS = _env_list(
+    "CHISO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+
+DATA_DIR = Path(os.environ.get("CHISO_DATA_DIR") or "var").resolve()
+
+# --- Database -----------------------------------------------------------------------------------
+
+_database_url = os.environ.get("DATABASE_URL", "").strip()
+if _database_url:
+    _default_db: dict[str, Any] = dict(
+        dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    )
+else:
+    # Zero-setup default; the directory must exist before SQLite can create its file.
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _default_db = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "chiso.sqlite3",
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+if _default_db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers (public pages) run while a writer commits; NORMAL synchronous is safe
+    # with WAL and much faster. IMMEDIATE takes the write lock at BEGIN, so a writer waits up to
+    # `timeout` seconds for another writer instead of failing with "database is locked" halfway
+    # through a transaction. Options given in DATABASE_URL's query string win.
+    _default_db["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **_default_db.get("OPTIONS", {}),
+    }
+
+DATABASES = {"default": _default_db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications -------------------------------------------------------------------------------
+
+# The chiso apps (units, accounts, evaluations, ...) are added as they are written.
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Accounts and sessions ----------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Officials often share office PCs: a session lasts one working day and ends with the browser.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Off only for plain-HTTP development; an intranet deployment without TLS must opt out explicitly.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("CHISO_SECURE_COOKIES", default=not DEBUG)
+
+# --- Language and time --------------------------------------------------------------------------
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+
+# --- Files --------------------------------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Evidence files are private: they live outside any web root and are served only by views that
+# check permissions, so there is deliberately no MEDIA_URL for a web server to expose.
+MEDIA_ROOT = DATA_DIR / "files"
