@@ -37,8 +37,11 @@ def run_demo(console: Console, lang: str, out_dir: Path | None = None) -> list[P
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     vi = lang == "vi"
-    console.rule("chiso — Chỉ số CCHC 2024, tỉnh Thái Nguyên (ví dụ)" if vi
-                 else "chiso — PAR Index 2024, Thái Nguyên (example)")
+    console.rule(
+        "chiso — Chỉ số CCHC 2024, tỉnh Thái Nguyên (ví dụ)"
+        if vi
+        else "chiso — PAR Index 2024, Thái Nguyên (example)"
+    )
     for block, method_name in BLOCKS:
         method = load_method(resolve_method(method_name))
         current = _compute(method, folder, 2024, block)
@@ -52,14 +55,16 @@ def run_demo(console: Console, lang: str, out_dir: Path | None = None) -> list[P
             written.append(path)
         if block == "so":
             _explain(console, method, current, lang)
-    console.print(("Đã ghi: " if vi else "Written: ") + ", ".join(str(p) for p in written),
-                  highlight=False)
+    console.print(
+        ("Đã ghi: " if vi else "Written: ") + ", ".join(str(p) for p in written), highlight=False
+    )
     return written
 
 
 def _compute(method: Method, folder: Path, year: int, block: str) -> ParResult:
-    return compute_par(method, load_inputs(method, folder / f"scores-{year}-{block}.csv",
-                                           _units(folder, block)))
+    return compute_par(
+        method, load_inputs(method, folder / f"scores-{year}-{block}.csv", _units(folder, block))
+    )
 
 
 def _units(folder: Path, block: str) -> Path:
@@ -73,5 +78,4 @@ def _units(folder: Path, block: str) -> Path:
 
 def _explain(console: Console, method: Method, result: ParResult, lang: str) -> None:
     console.rule("Giải thích điểm của một đơn vị" if lang == "vi" else "One unit explained")
-    print_explanation(console, method, explain_unit(method, result, EXPLAINED_UNIT), lang,
-                      limit=12)
+    print_explanation(console, method, explain_unit(method, result, EXPLAINED_UNIT), lang, limit=12)
