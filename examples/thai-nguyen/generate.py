@@ -116,6 +116,9 @@ def draw(leaf: Criterion, quality: float, rng: random.Random) -> str:
         return _draw_rate(float(params.get("target", 100)), quality, rng)
     if kind == "deduction":
         return str(0 if rng.random() < 0.5 + 0.45 * quality else rng.choice((1, 1, 2)))
+    if kind == "count":
+        full = round(leaf.max / float(params["per_item"]))
+        return str(round(full * rng.uniform(0.3 + 0.6 * quality, 1.1)))
     if kind == "manual":
         return _fmt(_draw_manual(leaf.max, float(params["step"]), quality, rng))
     if kind == "survey":
