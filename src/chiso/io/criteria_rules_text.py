@@ -96,8 +96,7 @@ def _outcome(clause: str) -> Outcome | None:
     if not match:
         return None
     raw = match["cond"].strip()
-    if re.search(rf"\d\s*[-–]\s*$|\b(?:đến|tới|từ)\s*$|{_NUM}\s*{_PTS_WORD}\b", raw,
-                 re.IGNORECASE):
+    if re.search(rf"\d\s*[-–]\s*$|\b(?:đến|tới|từ)\s*$|{_NUM}\s*{_PTS_WORD}\b", raw, re.IGNORECASE):
         return None  # a range of points ("0,5 - 1 điểm") or a second mention of points
     condition = raw.rstrip(" :=(-–").strip()
     return Outcome(condition, fold(condition), to_number(match["pts"])) if condition else None
@@ -192,16 +191,20 @@ def _threshold(outcomes: list[Outcome]) -> dict[str, Any] | None:
     found = [i for i in intervals if i is not None]
     if coverage_issues(found, 0.0, 100.0):
         return None
-    bands = [{"range": _range_text(i), "points": tidy_number(o.points)}
-             for i, o in zip(found, outcomes, strict=True)]
+    bands = [
+        {"range": _range_text(i), "points": tidy_number(o.points)}
+        for i, o in zip(found, outcomes, strict=True)
+    ]
     return {"kind": "threshold", "bands": bands}
 
 
 def _levels(outcomes: list[Outcome]) -> dict[str, Any] | None:
     if len({o.folded for o in outcomes}) != len(outcomes):
         return None
-    levels = [{"code": f"muc_{i}", "label": o.condition, "points": tidy_number(o.points)}
-              for i, o in enumerate(outcomes, start=1)]
+    levels = [
+        {"code": f"muc_{i}", "label": o.condition, "points": tidy_number(o.points)}
+        for i, o in enumerate(outcomes, start=1)
+    ]
     return {"kind": "levels", "levels": levels}
 
 

@@ -94,8 +94,9 @@ def _csv_grid(path: Path) -> Grid:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise CriteriaImportError(f"cannot read {path}: {exc}",
-                                  f"không đọc được tệp {path}: {exc}") from None
+        raise CriteriaImportError(
+            f"cannot read {path}: {exc}", f"không đọc được tệp {path}: {exc}"
+        ) from None
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -109,12 +110,15 @@ def _from_workbook(path: Path, sheet: str | None) -> Sheet:
     try:
         book = load_workbook(path, data_only=True)  # not read_only: merged ranges are needed
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise CriteriaImportError(f"cannot read {path}: {exc}",
-                                  f"không đọc được tệp {path}: {exc}") from None
+        raise CriteriaImportError(
+            f"cannot read {path}: {exc}", f"không đọc được tệp {path}: {exc}"
+        ) from None
     if sheet is not None and sheet not in book.sheetnames:
         names = ", ".join(book.sheetnames)
-        raise CriteriaImportError(f"no sheet '{sheet}' in {path.name} (sheets: {names})",
-                                  f"tệp {path.name} không có trang '{sheet}' (có: {names})")
+        raise CriteriaImportError(
+            f"no sheet '{sheet}' in {path.name} (sheets: {names})",
+            f"tệp {path.name} không có trang '{sheet}' (có: {names})",
+        )
     worksheets = [book[sheet]] if sheet is not None else book.worksheets
     for ws in worksheets:
         grid, filled = _worksheet_grids(ws)
@@ -158,7 +162,7 @@ def _find_header(grid: Grid, filled: Grid) -> tuple[int, int, dict[str, int]] | 
     best: tuple[int, int, dict[str, int]] | None = None
     for i, cells in enumerate(filled[:HEADER_SEARCH_ROWS]):
         span, roles = 1, _roles(cells)
-        if i + 1 < len(grid) and _is_subheader(grid[i + 1]):
+        if roles and i + 1 < len(grid) and _is_subheader(grid[i + 1]):
             span, roles = 2, _roles(_joined(cells, filled[i + 1]))
         usable = "title" in roles and "max" in roles
         if usable and (best is None or len(roles) > len(best[2])):
