@@ -75,7 +75,7 @@ def test_compute_table_shows_both_blocks_in_vietnamese(vinhphuc_scores: Path):
     assert result.exit_code == 0, result.output
     assert "Cơ quan Trung ương đóng trên địa bàn tỉnh" in result.output
     assert "Sở Tài chính" in result.output and "92.93" in result.output
-    assert "Xếp hạng" in result.output
+    assert "Hạng" in result.output and "Đánh giá trực tiếp" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
@@ -181,3 +181,17 @@ def test_previous_year_and_lineage(vinhphuc_scores: Path, tmp_path: Path):
         str(lineage),
     )
     assert bad.exit_code == 3 and "INP009" in bad.output
+
+
+def test_a_province_unit_list_may_cover_other_blocks(tmp_path: Path):
+    units = tmp_path / "units.csv"
+    units.write_text("unit,name,block\nX,Sở X,so\nH,Huyện H,huyen\n", encoding="utf-8")
+    scores = tmp_path / "scores.csv"
+    scores.write_text("unit,A,B\nX,50,30\n", encoding="utf-8")
+    ok = run("compute", "vinhphuc-2019", str(scores), "--units", str(units), "--format", "csv")
+    assert ok.exit_code == 0 and [r["unit"] for r in csv.DictReader(ok.output.splitlines())] == [
+        "X"
+    ]
+    scores.write_text("unit,A,B\nX,50,30\nH,40,20\n", encoding="utf-8")
+    bad = run("--lang", "en", "compute", "vinhphuc-2019", str(scores), "--units", str(units))
+    assert bad.exit_code == 3 and "INP005 unit H" in bad.output

@@ -276,13 +276,20 @@ def load_inputs(
     from chiso.engine.inputs import Unit
 
     data = read_scores(scores, sheet)
-    unit_list = read_units(units) if units else data.units
+    unit_list = _units_of_method(method, read_units(units), data.rows) if units else data.units
     if not unit_list:
         if len(method.blocks) != 1:
             raise InputError([Problem("INP001", scores.name, {"column": "block"})])
         codes = dict.fromkeys(row.unit for row in data.rows)
         unit_list = [Unit(code, code, method.blocks[0].code) for code in codes if code]
     return prepare_inputs(method, unit_list, data.rows)
+
+
+def _units_of_method(method: Method, units: list[Any], rows: list[Any]) -> list[Any]:
+    """A province's unit list covers every block; keep the units this method ranks, and any
+    unit with scores (so that a scored unit of a foreign block is still reported)."""
+    scored = {row.unit for row in rows}
+    return [u for u in units if method.block(u.block) is not None or u.code in scored]
 
 
 def _history(ctx: Context, result: ParResult, previous: Path, lineage: Path | None) -> Any:

@@ -68,7 +68,8 @@ MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str, str]] = [
     ("PAR012", _leaf_change("1.3", max=3), "criterion 1", "(5) exceed max (4)"),
     ("PAR013", _leaf_change("1.3", max=1), "criterion 1", "(3) fall short of max (4)"),
     ("PAR014", _set(["criteria", 0, "source"], "appraisal"), "criterion 1", "own rule"),
-    ("PAR015", _leaf_change("1.3", code="9.3"), "criterion 9.3", "parent's code '1'"),
+    ("PAR015", _leaf_change("1.3", code="9.3"), "criterion 9.3", "parent's code '1.'"),
+    ("PAR015", _leaf_change("1.3", code="10.3"), "criterion 10.3", "parent's code '1.'"),
     ("PAR016", _set(["total_points"], 100), "total_points", "add up to 10 points"),
     (
         "PAR017",

@@ -30,7 +30,7 @@ def test_explain_sorts_lost_points_by_gain():
     assert lost["lost"].to_list() == pytest.approx([1.0, 0.5, 0.5, 0.5])
     assert lost["gain"].to_list() == pytest.approx([10.0, 5.0, 5.0, 5.0])  # max 10 → ×10
     nxt = {r["criterion"]: (r["next_points"], r["next_step"]) for r in lost.to_dicts()}
-    assert nxt["2.3"] == (0.5, "tỷ lệ [90, 100] %")
+    assert nxt["2.3"] == (0.5, "tỷ lệ ≥ 90 %")
     assert nxt["1.2"][0] == 0.5 and "bớt 1 lần" in nxt["1.2"][1]
     assert nxt["1.3"] == (None, None)  # manual: no defined next step
     assert plan.filter(pl.col("status") == "full").height == 3

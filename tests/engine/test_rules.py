@@ -44,6 +44,8 @@ STRICT_ABOVE = {
         ({"kind": "binary"}, 1.5, "đạt", 1.5),
         ({"kind": "binary"}, 1.5, "không", 0.0),
         ({"kind": "binary"}, 1.5, 1, 1.5),
+        ({"kind": "binary"}, 1.5, "1.0", 1.5),
+        ({"kind": "binary"}, 1.5, 0.0, 0.0),
         (THRESHOLD, 2, 90, 2),
         (THRESHOLD, 2, 89.999, 1),
         (THRESHOLD, 2, 70, 1),
@@ -78,6 +80,7 @@ def test_hand_checked(rule, max_, raw, expected):
     ("rule", "max_", "raw", "message"),
     [
         ({"kind": "binary"}, 1, "maybe", "not yes/no"),
+        ({"kind": "binary"}, 1, 2, "not yes/no"),
         (
             {"kind": "levels", "levels": [{"code": "a", "points": 1}, {"code": "b", "points": 0}]},
             1,

@@ -116,7 +116,8 @@ def _next(
         )
         if better_bands:
             interval, band_points = better_bands[0]
-            return band_points - current, f"tỷ lệ {interval} %"
+            sign = "≥" if interval.lower_inclusive else ">"
+            return band_points - current, f"tỷ lệ {sign} {interval.lower:g} %"
     if kind == "deduction" and value:
         return min(node.max, current + float(params["per_incident"])) - current, (
             f"bớt 1 lần vi phạm (còn {math.floor(value) - 1})"

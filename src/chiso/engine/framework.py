@@ -73,6 +73,7 @@ class Component:
     points: float
     missing_input: MissingInput
     title_en: str = ""
+    short_title: str = ""
 
 
 @dataclass(frozen=True)

@@ -204,6 +204,7 @@ def _component(data: Mapping[str, Any], default_missing: Any) -> Component:
         code=data["code"],
         title=data["title"],
         title_en=data.get("title_en", ""),
+        short_title=data.get("short_title", ""),
         sources=tuple(data["sources"]),
         points=_points(data["points"]),
         missing_input=data.get("missing_input", default_missing),

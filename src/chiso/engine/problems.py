@@ -124,8 +124,8 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
     ProblemKind(
         "PAR015",
         W,
-        "mã '{code}' không bắt đầu bằng mã của tiêu chí cha '{parent}'",
-        "code '{code}' does not start with its parent's code '{parent}'",
+        "mã '{code}' không bắt đầu bằng mã của tiêu chí cha '{parent}.'",
+        "code '{code}' does not start with its parent's code '{parent}.'",
     ),
     ProblemKind(
         "PAR016",

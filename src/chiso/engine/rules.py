@@ -111,13 +111,17 @@ def _is_multiple(value: float, step: float) -> bool:
 
 
 def _read_binary(params: Params, raw: Any) -> float:
-    text = str(raw).strip().lower() if not isinstance(raw, int | float) else str(raw)
-    if isinstance(raw, int | float) and not isinstance(raw, bool) and float(raw) in (0.0, 1.0):
-        return float(raw)
+    text = str(raw).strip().lower()
     if text in _TRUE:
         return 1.0
     if text in _FALSE:
         return 0.0
+    try:  # 1, 0, and "1.0" as spreadsheets and pandas export them
+        value = read_number(raw)
+    except InputValueError:
+        value = math.nan
+    if value in (0.0, 1.0):
+        return value
     raise InputValueError(
         f"'{raw}' is not yes/no (use 1 or 0, có or không)",
         f"'{raw}' không phải có/không (dùng 1 hoặc 0, có hoặc không)",

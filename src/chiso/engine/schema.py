@@ -176,6 +176,11 @@ METHOD_SCHEMA: dict[str, Any] = {
                         "code": {**_TEXT, "description": "e.g. `appraisal`, `survey`"},
                         "title": {**_TEXT, "description": "Vietnamese title"},
                         "title_en": {"type": "string", "description": "English title"},
+                        "short_title": {
+                            "type": "string",
+                            "description": "short Vietnamese label for narrow tables, "
+                            "e.g. 'Điều tra XHH'",
+                        },
                         "sources": {
                             "type": "array",
                             "minItems": 1,

@@ -100,7 +100,7 @@ def _node(node: Data, parent: Data | None) -> Iterator[Problem]:
                 yield Problem("PAR013", where, {"children": f"{total:g}", "max": f"{max_:g}"})
     elif "rule" not in node or "source" not in node:
         yield Problem("PAR011", where)
-    if parent is not None and not str(node["code"]).startswith(str(parent["code"])):
+    if parent is not None and not str(node["code"]).startswith(str(parent["code"]) + "."):
         yield Problem("PAR015", where, {"code": node["code"], "parent": parent["code"]})
 
 

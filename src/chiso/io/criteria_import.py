@@ -65,6 +65,7 @@ class CriteriaImport:
     source: str = ""  # the file (and sheet) read
     summed: list[str] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)  # text above the table
+    filled: list[str] = field(default_factory=list)  # keys set by the import, not the settings
 
 
 def import_criteria(
@@ -87,6 +88,7 @@ def import_criteria(
         table.source,
         summed,
         table.preamble,
+        [key for key in data if key not in (settings or {}) and key not in ("format", "criteria")],
     )
 
 

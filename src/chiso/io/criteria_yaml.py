@@ -103,6 +103,16 @@ def header_lines(data: Mapping[str, Any], imported: CriteriaImport | None) -> li
 
 def _review_lines(data: Mapping[str, Any], imported: CriteriaImport) -> list[str]:
     lines: list[str] = []
+    notes = {
+        "components": "components (from the leaves' sources)",
+        "total_points": "total_points (the annex's total row)",
+    }
+    if imported.filled:
+        lines += _wrapped(
+            "Set by the import, not by the settings: "
+            + ", ".join(notes.get(key, key) for key in imported.filled)
+            + "."
+        )
     if imported.guessed:
         kinds = _rule_kinds(data.get("criteria") or [])
         lines += _wrapped(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import polars as pl
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -41,31 +42,70 @@ def print_ranking(console: Console, method: Method, table: pl.DataFrame, lang: s
     for block in method.blocks:
         rows = table.filter(pl.col("block") == block.code)
         if rows.height:
-            console.print(
-                _block_table(
-                    method,
-                    block.title if lang == "vi" else (block.title_en or block.title),
-                    rows,
-                    lang,
-                )
-            )
+            title = block.title if lang == "vi" else (block.title_en or block.title)
+            console.print(_block_table(method, title, rows, lang, console.width))
 
 
-def _columns(method: Method, table: pl.DataFrame) -> list[str]:
-    columns = ["rank", "name", *(c.code for c in method.components)]
-    if table["bonus"].abs().sum() or table["penalty"].abs().sum():
-        columns += ["bonus", "penalty"]
-    columns += ["total", "max", "index", "band_label"]
+SHORT = {
+    "rank": ("Hạng", "Rank"),
+    "name": ("Đơn vị", "Unit"),
+    "bonus": ("Thưởng", "Bonus"),
+    "penalty": ("Trừ", "Penalty"),
+    "total": ("Tổng", "Total"),
+    "max": ("Tối đa", "Max"),
+    "index": ("Chỉ số %", "Index %"),
+    "band_label": ("Xếp loại", "Band"),
+    "index_change": ("± chỉ số", "± index"),
+    "rank_change": ("± hạng", "± rank"),
+    "flags": ("Ghi chú", "Flags"),
+}
+
+
+# Below this width the components, bonus, penalty and max are left out so the rest stays legible.
+WIDE = 120
+
+
+def _columns(method: Method, table: pl.DataFrame, width: int) -> list[str]:
+    columns = ["rank", "name"]
+    if width >= WIDE:
+        columns += [c.code for c in method.components]
+        if table["bonus"].abs().sum() or table["penalty"].abs().sum():
+            columns += ["bonus", "penalty"]
+    columns += (
+        ["total", "max", "index", "band_label"]
+        if width >= WIDE
+        else ["total", "index", "band_label"]
+    )
     columns += [c for c in ("index_change", "rank_change") if c in table.columns]
-    return [*columns, "flags"]
+    return columns + (["flags"] if table["flags"].str.len_chars().sum() else [])
 
 
-def _block_table(method: Method, title: str, rows: pl.DataFrame, lang: str) -> Table:
-    columns = _columns(method, rows)
-    out = Table(title=title, title_justify="left", show_lines=False)
+def _short(column: str, method: Method, lang: str) -> str:
+    if column in SHORT:
+        return SHORT[column][0 if lang == "vi" else 1]
+    component = next((c for c in method.components if c.code == column), None)
+    if component is not None and component.short_title and lang == "vi":
+        return component.short_title
+    return header(column, method, lang)
+
+
+def _block_table(method: Method, title: str, rows: pl.DataFrame, lang: str, width: int) -> Table:
+    columns = _columns(method, rows, width)
+    out = Table(
+        title=title,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     for column in columns:
-        justify = "left" if column in ("name", "band_label", "flags") else "right"
-        out.add_column(header(column, method, lang), justify=justify)
+        title = _short(column, method, lang)
+        if column == "name":
+            out.add_column(title, min_width=22)
+        elif column in ("band_label", "flags"):
+            out.add_column(title, no_wrap=True)
+        else:
+            out.add_column(title, justify="right")
     for row in rows.iter_rows(named=True):
         style = _BAND_STYLE.get(row.get("band") or "", "")
         out.add_row(*(_cell(method, column, row[column]) for column in columns), style=style)
