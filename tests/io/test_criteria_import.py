@@ -502,3 +502,20 @@ def test_sources() -> None:
     assert infer_source(["Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)"]) == "sipas"
     assert infer_source(["Tổ chức khảo sát sự hài lòng của người dân"]) == "appraisal"
     assert infer_source(["", "Ban hành kế hoạch"]) == "appraisal"
+
+
+def test_import_fills_only_what_the_annex_tells(annex: Path) -> None:
+    assert import_criteria(annex).filled == ["language", "status", "components", "total_points"]
+
+
+SAMPLE = Path(__file__).parents[2] / "examples" / "criteria-import"
+
+
+def test_shipped_sample_annex_passes_check() -> None:
+    settings = parse_yaml((SAMPLE / "settings.yaml").read_text(encoding="utf-8"))
+    result = import_criteria(SAMPLE / "phu-luc-bo-tieu-chi-mau.xlsx", settings=settings)
+    text = dump_method_yaml(result.data, imported=result)
+    assert check_method(parse_yaml(text)) == []
+    assert result.summed == ["1.3"]
+    assert [u.row for u in result.unplaced] == [60]  # the footnote under the table
+    assert [c["code"] for c in result.data["criteria"]] == [str(i) for i in range(1, 9)]

@@ -57,7 +57,7 @@ _CRITERION_ORDER = (
     "guidance_en",
     "children",
 )
-_FLOW_WIDTH = 70  # a rule or band shorter than this is written on one line
+_FLOW_WIDTH = 80  # a rule or band shorter than this is written on one line
 _WIDTH = 100
 
 
@@ -75,7 +75,14 @@ def dump_method_yaml(data: Mapping[str, Any], *, imported: CriteriaImport | None
     yaml.indent(mapping=2, sequence=4, offset=2)
     out = io.StringIO()
     yaml.dump(root, out)
-    return out.getvalue()
+    return _without_trailing_spaces(out.getvalue())
+
+
+def _without_trailing_spaces(text: str) -> str:
+    """ruamel leaves a space at the end of a folded line; drop it unless it is content."""
+    stripped = "\n".join(line.rstrip() for line in text.split("\n"))
+    safe = YAML(typ="safe", pure=True)
+    return stripped if safe.load(stripped) == safe.load(text) else text
 
 
 # --- the header comment -------------------------------------------------------------------------
@@ -84,7 +91,7 @@ def dump_method_yaml(data: Mapping[str, Any], *, imported: CriteriaImport | None
 def header_lines(data: Mapping[str, Any], imported: CriteriaImport | None) -> list[str]:
     lines: list[str] = []
     if imported is not None:
-        lines.append(
+        lines += _wrapped(
             f"Drafted by `chiso import-criteria` from {imported.source} "
             f"(header at row {imported.header_row})."
         )
