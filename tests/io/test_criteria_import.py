@@ -519,3 +519,17 @@ def test_shipped_sample_annex_passes_check() -> None:
     assert result.summed == ["1.3"]
     assert [u.row for u in result.unplaced] == [60]  # the footnote under the table
     assert [c["code"] for c in result.data["criteria"]] == [str(i) for i in range(1, 9)]
+
+
+def test_criteria_numbered_on_across_fields(tmp_path: Path) -> None:
+    path = tmp_path / "lien-tuc.csv"
+    path.write_text(
+        "STT,Nội dung,Điểm tối đa\nI,A,2\n1,a1,1\n2,a2,1\nII,B,2\n3,b3,1\n3.1,b31,1\n4,b4,1\n"
+        "III,C,1\n1.1,c11,1\n",
+        encoding="utf-8",
+    )
+    result = import_criteria(path)
+    assert _codes(result.data["criteria"]) == ["1", "1.1", "1.2", "2", "2.3", "2.3.1", "2.4", "3"]
+    assert [(u.row, u.reason_en) for u in result.unplaced] == [
+        (10, "numbering '1.1' does not continue the tree (after 3)")
+    ]

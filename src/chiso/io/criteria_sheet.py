@@ -177,15 +177,17 @@ def _is_subheader(cells: list[str]) -> bool:
 
 
 def _is_column_numbering(cells: list[str]) -> bool:
-    """'(1) (2) (3)' or '1 2 3' or 'A B C' under a header: the columns' own numbering."""
-    values = [c for c in cells if c]
-    if len(values) < 2 or not all(re.fullmatch(r"\(?(\d{1,2}|[A-Z])\)?", c) for c in values):
+    """'(1) (2) (3)', '1 2 3' or 'A B C' under a header: the columns' own numbering."""
+    values = [c.strip("()") for c in cells if c]
+    if len(values) < 2:
         return False
-    numbers = [c.strip("()") for c in values]
-    if all(n.isdigit() for n in numbers):
-        first = int(numbers[0])
-        return [int(n) for n in numbers] == list(range(first, first + len(numbers)))
-    return True
+    if all(v.isdigit() for v in values):
+        numbers = [int(v) for v in values]
+    elif all(re.fullmatch(r"[A-Z]", v) for v in values):
+        numbers = [ord(v) for v in values]
+    else:
+        return False
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers)))
 
 
 def _sheet(source: str, grid: Grid, filled: Grid) -> Sheet:
