@@ -195,3 +195,36 @@ def test_a_province_unit_list_may_cover_other_blocks(tmp_path: Path):
     scores.write_text("unit,A,B\nX,50,30\nH,40,20\n", encoding="utf-8")
     bad = run("--lang", "en", "compute", "vinhphuc-2019", str(scores), "--units", str(units))
     assert bad.exit_code == 3 and "INP005 unit H" in bad.output
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "criteria-import"
+
+
+def test_import_criteria_then_check(tmp_path: Path):
+    out = tmp_path / "method.yaml"
+    result = run(
+        "--lang",
+        "en",
+        "import-criteria",
+        str(SAMPLE / "phu-luc-bo-tieu-chi-mau.xlsx"),
+        "--settings",
+        str(SAMPLE / "settings.yaml"),
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "0 errors from `chiso check`" in result.output
+    assert "row 60" in result.output  # the note row is listed, not silently dropped
+    assert run("check", str(out)).exit_code == 0
+    bare = tmp_path / "bare.yaml"
+    run("import-criteria", str(SAMPLE / "phu-luc-bo-tieu-chi-mau.xlsx"), "-o", str(bare))
+    checked = run("--lang", "en", "check", str(bare))
+    assert checked.exit_code == 1 and "required key 'banding' is missing" in checked.output
+
+
+def test_import_criteria_refuses_a_table_without_header(tmp_path: Path):
+    table = tmp_path / "x.csv"
+    table.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = run("import-criteria", str(table), "-o", str(tmp_path / "o.yaml"))
+    assert result.exit_code == 3 and "INP008" in result.output
+    assert not (tmp_path / "o.yaml").exists()

@@ -226,6 +226,89 @@ def explain(
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
 
 
+@main.command("import-criteria")
+@click.argument("table", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@SHEET
+@click.option(
+    "--settings",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML with every key except `criteria` (id, title, year, blocks, bands, "
+    "ranking, display, missing_input …).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The method file to write (YAML).",
+)
+@pass_context
+def import_criteria_command(
+    ctx: Context, table: Path, sheet: str | None, settings: Path | None, output: Path
+) -> None:
+    """Draft a method file from a criteria annex TABLE (XLSX or CSV with STT, nội dung tiêu
+    chí, điểm tối đa, cách chấm).
+
+    The tree is built from the numbering (I / 1 / 1.1 / a); the scoring text is kept as
+    guidance; rules are inferred only where the text is unambiguous, and listed for review.
+    Rows that could not be placed are listed with their row numbers. Then run `chiso check`.
+    """
+    from chiso.io.criteria_import import CriteriaImportError, dump_method_yaml, import_criteria
+
+    vi = ctx.lang == "vi"
+    try:
+        extra = _settings(ctx, settings) if settings else None
+        imported = import_criteria(table, sheet=sheet, settings=extra)
+    except CriteriaImportError as exc:
+        ctx.err.print(f"INP008 {table.name}: {exc.vi if vi else exc.en}", highlight=False)
+        sys.exit(EXIT_INPUT)
+    output.write_text(dump_method_yaml(imported.data, imported=imported), encoding="utf-8")
+    for row in imported.unplaced:
+        reason = row.reason_vi if vi else row.reason_en
+        ctx.err.print(
+            f"[yellow]{table.name} row {row.row}[/]: {reason} — "
+            f"{' | '.join(c for c in row.cells if c)}",
+            highlight=False,
+        )
+    _report_import(ctx, imported, output)
+
+
+def _settings(ctx: Context, path: Path) -> Any:
+    from chiso.io.method_files import read_method_data
+
+    data, problems = read_method_data(path)
+    if problems:
+        ctx.fail(problems, EXIT_INPUT)
+    return data
+
+
+def _report_import(ctx: Context, imported: Any, output: Path) -> None:
+    leaves = sum(1 for _ in _leaves_of(imported.data.get("criteria", [])))
+    problems = check_method_file(output)
+    if ctx.lang == "vi":
+        ctx.out.print(
+            f"Đã ghi {output}: {leaves} tiêu chí lá, {len(imported.guessed)} cách chấm "
+            f"suy ra cần rà soát, {len(imported.unplaced)} dòng không xếp được, "
+            f"{len(errors_only(problems))} lỗi khi kiểm tra (chiso check).",
+            highlight=False,
+        )
+    else:
+        ctx.out.print(
+            f"Wrote {output}: {leaves} leaves, {len(imported.guessed)} inferred rules to "
+            f"review, {len(imported.unplaced)} rows not placed, "
+            f"{len(errors_only(problems))} errors from `chiso check`.",
+            highlight=False,
+        )
+
+
+def _leaves_of(nodes: list[Any]) -> Any:
+    for node in nodes:
+        if node.get("children"):
+            yield from _leaves_of(node["children"])
+        else:
+            yield node
+
+
 @main.command("methods")
 def list_methods() -> None:
     """List the method files shipped with chiso."""

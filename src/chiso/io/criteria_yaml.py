@@ -22,30 +22,8 @@ from chiso.engine.schema import METHOD_SCHEMA
 if TYPE_CHECKING:
     from chiso.io.criteria_import import CriteriaImport
 
-KEY_ORDER = (
-    "format",
-    "id",
-    "title",
-    "title_en",
-    "jurisdiction",
-    "level",
-    "year",
-    "language",
-    "status",
-    "legal_basis",
-    "notes",
-    "blocks",
-    "components",
-    "total_points",
-    "criteria",
-    "bonus",
-    "penalty",
-    "exemptions",
-    "banding",
-    "ranking",
-    "display",
-    "missing_input",
-)
+# The order of the schema is the order of the shipped files.
+KEY_ORDER = tuple(METHOD_SCHEMA["properties"])
 _CRITERION_ORDER = (
     "code",
     "title",
