@@ -228,3 +228,36 @@ def test_import_criteria_refuses_a_table_without_header(tmp_path: Path):
     result = run("import-criteria", str(table), "-o", str(tmp_path / "o.yaml"))
     assert result.exit_code == 3 and "INP008" in result.output
     assert not (tmp_path / "o.yaml").exists()
+
+
+def test_rank_intervals_from_standard_errors(vinhphuc_scores: Path, tmp_path: Path):
+    se = tmp_path / "se.csv"
+    se.write_text(
+        "unit,component,se\nVP05,survey,0.8\nVP06,survey,0.8\nVP08,survey,3\nVP09,survey,3\n",
+        encoding="utf-8",
+    )
+    args = [
+        "compute",
+        "vinhphuc-2019",
+        str(vinhphuc_scores),
+        "--se",
+        str(se),
+        "--draws",
+        "2000",
+        "--seed",
+        "3",
+    ]
+    table = run(*args)
+    assert table.exit_code == 0, table.output
+    assert "Khoảng hạng 90% theo 2000 lần mô phỏng (seed 3)" in table.output
+    assert "Sở Khoa học và Công nghệ ~ Sở Tư pháp" in table.output
+    doc = json.loads(run(*args, "--format", "json").output)
+    assert doc["rank_intervals"]["seed"] == 3
+    first = next(u for u in doc["units"] if u["unit"] == "VP05")
+    assert first["rank_low"] == 1 and first["rank_high"] >= 1
+    assert run(*args, "--format", "json").output == run(*args, "--format", "json").output
+    se.write_text("unit,component,se\nVP05,nope,1\n", encoding="utf-8")
+    bad = run(*args)
+    assert bad.exit_code == 3 and "nope" in bad.output
+    se.write_text("unit,component,se\nVP05,survey,-1\n", encoding="utf-8")
+    assert run(*args).exit_code == 3

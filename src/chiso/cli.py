@@ -135,6 +135,34 @@ def _problem_json(problem: Problem, lang: str) -> dict[str, Any]:
 )
 @click.option("--fields", is_flag=True, help="Add one index column per field.")
 @click.option(
+    "--se",
+    "standard_errors",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Standard errors of components (CSV: unit, component, se) for rank "
+    "intervals by seeded Monte Carlo.",
+)
+@click.option(
+    "--draws",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Monte Carlo draws for rank intervals.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed for rank intervals (recorded in the output).",
+)
+@click.option(
+    "--level",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.9,
+    show_default=True,
+    help="Coverage of the rank intervals.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "csv", "json", "xlsx"]),
@@ -158,6 +186,10 @@ def compute(
     previous: Path | None,
     lineage: Path | None,
     fields: bool,
+    standard_errors: Path | None,
+    draws: int,
+    seed: int,
+    level: float,
     fmt: str,
     output: Path | None,
 ) -> None:
@@ -170,17 +202,20 @@ def compute(
     the_method = _load(ctx, method)
     result = compute_par(the_method, _inputs(ctx, the_method, scores, units, sheet))
     history = _history(ctx, result, previous, lineage) if previous else None
-    table = ranking_table(the_method, result, history, fields=fields)
+    intervals = None
+    if standard_errors:
+        intervals = _intervals(ctx, the_method, result, standard_errors, draws, seed, level)
+    table = ranking_table(the_method, result, history, fields=fields, intervals=intervals)
     if fmt == "table" and output is None:
-        print_ranking(ctx.out, the_method, table, ctx.lang)
+        print_ranking(ctx.out, the_method, table, ctx.lang, intervals)
         return
     fmt = "csv" if fmt == "table" else fmt
     if output is not None:
-        write_table(the_method, result, table, fmt, output)
+        write_table(the_method, result, table, fmt, output, intervals)
     elif fmt == "xlsx":
         raise click.UsageError("--format xlsx needs -o FILE")
     else:
-        click.echo(render_text(the_method, result, table, fmt), nl=False)
+        click.echo(render_text(the_method, result, table, fmt, intervals), nl=False)
 
 
 @main.command()
@@ -366,6 +401,22 @@ def load_inputs(
         codes = dict.fromkeys(row.unit for row in data.rows)
         unit_list = [Unit(code, code, method.blocks[0].code) for code in codes if code]
     return prepare_inputs(method, unit_list, data.rows)
+
+
+def _intervals(
+    ctx: Context, method: Method, result: ParResult, path: Path, draws: int, seed: int, level: float
+) -> Any:
+    from chiso.engine.uncertainty import rank_intervals
+    from chiso.io.standard_errors import read_standard_errors
+
+    try:
+        errors = read_standard_errors(path)
+        return rank_intervals(method, result, errors, draws=draws, seed=seed, level=level)
+    except InputError as exc:
+        ctx.fail(exc.problems, EXIT_INPUT)
+    except ValueError as exc:  # an unknown unit or component in the file
+        ctx.err.print(f"INP004 {path.name}: {exc}", highlight=False)
+        sys.exit(EXIT_INPUT)
 
 
 def _units_of_method(method: Method, units: list[Any], rows: list[Any]) -> list[Any]:

@@ -17,6 +17,7 @@ import polars as pl
 
 from chiso.engine.framework import Method
 from chiso.engine.par import ParResult
+from chiso.engine.uncertainty import RankIntervals
 
 STATUS_LABELS = {
     "official": ("Bộ tiêu chí chính thức", "Official criteria set"),
@@ -40,16 +41,28 @@ HEADERS = {
     "band_label": ("Xếp loại", "Band"),
     "index_change": ("Tăng/giảm chỉ số", "Index change"),
     "rank_change": ("Tăng/giảm hạng", "Rank change"),
+    "rank_median": ("Hạng trung vị", "Median rank"),
+    "rank_low": ("Hạng tốt nhất trong khoảng", "Best rank in interval"),
+    "rank_high": ("Hạng kém nhất trong khoảng", "Worst rank in interval"),
+    "p_top": ("Xác suất đứng đầu", "Share of draws ranked first"),
     "flags": ("Ghi chú", "Flags"),
 }
 
 
 def ranking_table(
-    method: Method, result: ParResult, history: pl.DataFrame | None = None, *, fields: bool = False
+    method: Method,
+    result: ParResult,
+    history: pl.DataFrame | None = None,
+    *,
+    fields: bool = False,
+    intervals: RankIntervals | None = None,
 ) -> pl.DataFrame:
-    """One row per unit, ranked within blocks: components, bonus, penalty, total, index, band."""
+    """One row per unit, ranked within blocks: components, bonus, penalty, total, index, band;
+    with `intervals`, the median rank and the rank interval of each unit."""
     components = result.components.pivot(on="component", index="unit", values="points")
     table = result.units.join(components, on="unit", how="left")
+    if intervals is not None:
+        table = table.join(intervals.units.drop("block", "rank"), on="unit", how="left")
     if fields:
         per_field = result.fields.with_columns(("field_" + pl.col("field")).alias("key"))
         table = table.join(per_field.pivot(on="key", index="unit", values="index"), on="unit")
@@ -73,9 +86,11 @@ def export_columns(method: Method, table: pl.DataFrame) -> list[str]:
     return [c for c in [*first, *components, *rest, *extra] if c in table.columns]
 
 
-def result_document(method: Method, result: ParResult, table: pl.DataFrame) -> dict[str, Any]:
-    """The JSON form: provenance, then the units."""
-    return {
+def result_document(
+    method: Method, result: ParResult, table: pl.DataFrame, intervals: RankIntervals | None = None
+) -> dict[str, Any]:
+    """The JSON form: provenance, then the units (and the rank-interval settings and pairs)."""
+    document = {
         "method": {
             "id": method.id,
             "title": method.title,
@@ -91,25 +106,44 @@ def result_document(method: Method, result: ParResult, table: pl.DataFrame) -> d
         },
         "units": table.select(export_columns(method, table)).to_dicts(),
     }
+    if intervals is not None:
+        document["rank_intervals"] = {
+            "draws": intervals.draws,
+            "seed": intervals.seed,
+            "level": intervals.level,
+            "pairs": intervals.pairs.to_dicts(),
+        }
+    return document
 
 
-def render_text(method: Method, result: ParResult, table: pl.DataFrame, fmt: str) -> str:
+def render_text(
+    method: Method,
+    result: ParResult,
+    table: pl.DataFrame,
+    fmt: str,
+    intervals: RankIntervals | None = None,
+) -> str:
     """The ranking as CSV or JSON text."""
     if fmt == "csv":
         return table.select(export_columns(method, table)).write_csv()
     if fmt == "json":
-        document = result_document(method, result, table)
+        document = result_document(method, result, table, intervals)
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     raise ValueError(f"unknown text format {fmt!r}")
 
 
 def write_table(
-    method: Method, result: ParResult, table: pl.DataFrame, fmt: str, out: Path
+    method: Method,
+    result: ParResult,
+    table: pl.DataFrame,
+    fmt: str,
+    out: Path,
+    intervals: RankIntervals | None = None,
 ) -> None:
     if fmt == "xlsx":
         write_xlsx(method, result, table.select(export_columns(method, table)), out)
     else:
-        out.write_text(render_text(method, result, table, fmt), encoding="utf-8")
+        out.write_text(render_text(method, result, table, fmt, intervals), encoding="utf-8")
 
 
 def write_xlsx(

@@ -13,6 +13,7 @@ from chiso.engine.explain import Explanation
 from chiso.engine.framework import Method
 from chiso.engine.numbers import display
 from chiso.engine.problems import Problem
+from chiso.engine.uncertainty import RankIntervals
 from chiso.io.results import STATUS_LABELS, header
 
 _BAND_STYLE = {
@@ -35,15 +36,66 @@ def print_problems(console: Console, problems: Iterable[Problem], lang: str) -> 
         )
 
 
-def print_ranking(console: Console, method: Method, table: pl.DataFrame, lang: str) -> None:
-    label = STATUS_LABELS[method.status][0 if lang == "vi" else 1]
+def print_ranking(
+    console: Console,
+    method: Method,
+    table: pl.DataFrame,
+    lang: str,
+    intervals: RankIntervals | None = None,
+) -> None:
+    vi = lang == "vi"
+    label = STATUS_LABELS[method.status][0 if vi else 1]
     console.print(f"[bold]{method.title}[/bold]", highlight=False)
     console.print(f"[italic]{label}[/italic]", highlight=False)
+    if intervals is not None:
+        table = table.with_columns(
+            pl.when(pl.col("rank_low") == pl.col("rank_high"))
+            .then(pl.col("rank_low").cast(pl.String))
+            .otherwise(pl.format("{}–{}", "rank_low", "rank_high"))
+            .alias("rank_interval")
+        )
     for block in method.blocks:
         rows = table.filter(pl.col("block") == block.code)
         if rows.height:
-            title = block.title if lang == "vi" else (block.title_en or block.title)
+            title = block.title if vi else (block.title_en or block.title)
             console.print(_block_table(method, title, rows, lang, console.width))
+            if intervals is not None:
+                _print_close_pairs(console, intervals, block.code, rows, vi)
+
+
+def _print_close_pairs(
+    console: Console, intervals: RankIntervals, block: str, rows: pl.DataFrame, vi: bool
+) -> None:
+    names = dict(zip(rows["unit"], rows["name"], strict=True))
+    close = intervals.pairs.filter((pl.col("block") == block) & ~pl.col("distinguishable"))
+    level = f"{intervals.level:.0%}"
+    head = (
+        f"Khoảng hạng {level} theo {intervals.draws} lần mô phỏng (seed {intervals.seed}). "
+        if vi
+        else f"{level} rank intervals from {intervals.draws} draws (seed {intervals.seed}). "
+    )
+    if close.height == 0:
+        console.print(
+            head
+            + (
+                "Mọi cặp liền kề đều phân biệt được."
+                if vi
+                else "Every pair of neighbours is distinguishable."
+            ),
+            highlight=False,
+        )
+        return
+    console.print(
+        head
+        + ("Các cặp liền kề chưa phân biệt được:" if vi else "Neighbours not distinguishable:"),
+        highlight=False,
+    )
+    for pair in close.iter_rows(named=True):
+        console.print(
+            f"  {names[pair['unit_above']]} ~ {names[pair['unit_below']]} "
+            f"(p = {pair['p_order']:.2f})",
+            highlight=False,
+        )
 
 
 SHORT = {
@@ -58,6 +110,7 @@ SHORT = {
     "index_change": ("± chỉ số", "± index"),
     "rank_change": ("± hạng", "± rank"),
     "flags": ("Ghi chú", "Flags"),
+    "rank_interval": ("Khoảng hạng", "Rank interval"),
 }
 
 
@@ -71,12 +124,10 @@ def _columns(method: Method, table: pl.DataFrame, width: int) -> list[str]:
         columns += [c.code for c in method.components]
         if table["bonus"].abs().sum() or table["penalty"].abs().sum():
             columns += ["bonus", "penalty"]
-    columns += (
-        ["total", "max", "index", "band_label"]
-        if width >= WIDE
-        else ["total", "index", "band_label"]
-    )
-    columns += [c for c in ("index_change", "rank_change") if c in table.columns]
+    columns += ["total", "max", "index"] if width >= WIDE else ["total", "index"]
+    if method.banding.kind != "none":
+        columns.append("band_label")
+    columns += [c for c in ("rank_interval", "index_change", "rank_change") if c in table.columns]
     return columns + (["flags"] if table["flags"].str.len_chars().sum() else [])
 
 
