@@ -17,6 +17,7 @@ from chiso.engine.explain import explain_unit
 from chiso.engine.framework import Method
 from chiso.engine.history import compare_years
 from chiso.engine.par import ParResult, compute_par
+from chiso.engine.uncertainty import RankIntervals, rank_intervals
 from chiso.io.method_files import load_method, resolve_method
 from chiso.io.results import ranking_table, write_table
 from chiso.io.terminal import print_explanation, print_ranking
@@ -42,13 +43,21 @@ def run_demo(console: Console, lang: str, out_dir: Path | None = None) -> list[P
         if vi
         else "chiso — PAR Index 2024, Thái Nguyên (example)"
     )
+    console.print(
+        "Khoảng hạng: giả định sai số chuẩn 1 điểm cho thành phần điều tra (minh họa)."
+        if vi
+        else "Rank intervals assume a standard error of 1 point on the survey component "
+        "(illustration).",
+        highlight=False,
+    )
     for block, method_name in BLOCKS:
         method = load_method(resolve_method(method_name))
         current = _compute(method, folder, 2024, block)
         previous = _compute(method, folder, 2023, block)
         history = compare_years(current.units, previous.units)
-        table = ranking_table(method, current, history)
-        print_ranking(console, method, table, lang)
+        intervals = _illustrative_intervals(method, current)
+        table = ranking_table(method, current, history, intervals=intervals)
+        print_ranking(console, method, table, lang, intervals)
         for fmt in ("csv", "xlsx"):
             path = out_dir / f"ket-qua-2024-{block}.{fmt}"
             write_table(method, current, table, fmt, path)
@@ -59,6 +68,16 @@ def run_demo(console: Console, lang: str, out_dir: Path | None = None) -> list[P
         ("Đã ghi: " if vi else "Written: ") + ", ".join(str(p) for p in written), highlight=False
     )
     return written
+
+
+# The example has no survey sample to estimate standard errors from; 1 point on the survey
+# component is an assumption for the demo, said so where it is shown.
+DEMO_SURVEY_SE = 1.0
+
+
+def _illustrative_intervals(method: Method, result: ParResult) -> RankIntervals:
+    errors = {(unit, "survey"): DEMO_SURVEY_SE for unit in result.units["unit"]}
+    return rank_intervals(method, result, errors, draws=10_000, seed=2024)
 
 
 def _compute(method: Method, folder: Path, year: int, block: str) -> ParResult:

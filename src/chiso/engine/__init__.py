@@ -12,6 +12,7 @@ from chiso.engine.inputs import Inputs, ScoreRow, Unit, prepare_inputs
 from chiso.engine.load import build_method, check_method, content_hash
 from chiso.engine.par import ParResult, compute_par
 from chiso.engine.problems import InputError, MethodError, Problem
+from chiso.engine.uncertainty import RankIntervals, rank_intervals
 
 __all__ = [
     "Criterion",
@@ -24,6 +25,7 @@ __all__ = [
     "MethodError",
     "ParResult",
     "Problem",
+    "RankIntervals",
     "ScoreRow",
     "Unit",
     "build_method",
@@ -33,4 +35,5 @@ __all__ = [
     "content_hash",
     "explain_unit",
     "prepare_inputs",
+    "rank_intervals",
 ]

@@ -115,7 +115,7 @@ SHORT = {
 
 
 # Below this width the components, bonus, penalty and max are left out so the rest stays legible.
-WIDE = 120
+WIDE = 140
 
 
 def _columns(method: Method, table: pl.DataFrame, width: int) -> list[str]:
