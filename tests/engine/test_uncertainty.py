@@ -125,6 +125,18 @@ def test_same_seed_same_frames_other_seed_other_draws() -> None:
     assert first.method_hash == m.hash and first.inputs_hash == result.inputs_hash
 
 
+def test_chunk_size_does_not_change_the_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = method()
+    scores = {f"u{i}": (30.0 + i * 0.3, 50.0) for i in range(5)}
+    result = result_of(m, scores)
+    se = {(u, "survey"): 1.0 for u in scores}
+    whole = rank_intervals(m, result, se, draws=1000, seed=4)
+    monkeypatch.setattr(uncertainty, "CHUNK", 7)
+    chunked = rank_intervals(m, result, se, draws=1000, seed=4)
+    assert_frame_equal(whole.units, chunked.units)
+    assert_frame_equal(whole.pairs, chunked.pairs)
+
+
 def test_clipping_keeps_the_component_within_zero_and_max(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -142,7 +154,8 @@ def test_clipping_keeps_the_component_within_zero_and_max(
     monkeypatch.setattr(uncertainty, "_draw_keys", spy)
     se = {("u1", "survey"): 100.0, ("u2", "survey"): 100.0}
     rank_intervals(m, result, se, draws=3000, seed=3)
-    keys = seen[0]
+    keys = np.vstack(seen)  # the draws come in chunks
+    assert keys.shape == (3000, 3)
     # index = appraisal + survey points here (max 100): u1 in [10, 60], u2 in [50, 100].
     assert keys[:, 0].min() == 10.0 and keys[:, 0].max() == 60.0
     assert keys[:, 1].min() == 50.0 and keys[:, 1].max() == 100.0

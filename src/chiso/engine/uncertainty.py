@@ -37,6 +37,10 @@ from chiso.engine.par import ParResult
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
+CHUNK = 1024
+"""Draws are made and ranked this many at a time, so memory stays bounded for any `draws`.
+The normal stream is consumed in order, so the result does not depend on the chunk size."""
+
 
 @dataclass(frozen=True)
 class RankIntervals:
@@ -76,7 +80,8 @@ class _Base:
     ranks: IntArray
     components: FloatArray  # ranked units × method components
     component_max: FloatArray
-    adjustment: FloatArray  # bonus − penalty
+    bonus: FloatArray
+    penalty: FloatArray
     max: FloatArray
     keys: FloatArray  # the point index as the point ranking compared it
 
@@ -118,8 +123,13 @@ def rank_intervals(
     base = _base(method, result)
     noise = _noise(method, base, standard_errors)
     ties: TieRule = "dense" if method.ranking.ties == "dense" else "shared"
-    keys = _draw_keys(base, noise, draws, np.random.default_rng(seed))
-    units, pairs = _summaries(method, base, keys, ties, level)
+    rng = np.random.default_rng(seed)
+    tallies = _tallies(method, base)
+    for start in range(0, draws, CHUNK):
+        keys = _draw_keys(base, noise, min(CHUNK, draws - start), rng)
+        for tally in tallies:
+            tally.add(keys, ties)
+    units, pairs = _summaries(base, tallies, draws, level)
     return RankIntervals(
         units=units,
         pairs=pairs,
@@ -186,7 +196,8 @@ def _base(method: Method, result: ParResult) -> _Base:
         ranks=ranked["rank"].to_numpy().astype(np.int64),
         components=points,
         component_max=component_max,
-        adjustment=(ranked["bonus"] - ranked["penalty"]).to_numpy().astype(np.float64),
+        bonus=ranked["bonus"].to_numpy().astype(np.float64),
+        penalty=ranked["penalty"].to_numpy().astype(np.float64),
         max=ranked["max"].to_numpy().astype(np.float64),
         keys=np.array([comparable(float(v)) for v in index]),
     )
@@ -216,22 +227,25 @@ def _draw_keys(base: _Base, noise: _Noise, draws: int, rng: np.random.Generator)
     """draws × units: the index of every draw, rounded as the point ranking compares it.
 
     A unit with no error keeps its point key exactly, so with no standard errors every draw
-    repeats the point ranking."""
+    repeats the point ranking. Totals are summed component by component in the method's order,
+    as `compute_par` sums them, with the drawn value where a cell has an error."""
     keys = np.broadcast_to(base.keys, (draws, len(base.units))).copy()
     if noise.se.size == 0:
         return keys
     z = rng.standard_normal((draws, noise.se.size))
-    points = base.components[noise.rows, noise.columns] + z * noise.se
-    low = np.zeros_like(noise.se)
     high = base.component_max[noise.rows, noise.columns]
-    drawn = np.clip(points, low, high)
+    drawn = np.clip(base.components[noise.rows, noise.columns] + z * noise.se, 0.0, high)
+    del z
     noisy = np.unique(noise.rows)
-    components = np.broadcast_to(
-        base.components[noisy], (draws, noisy.size, base.components.shape[1])
-    ).copy()
     position = np.searchsorted(noisy, noise.rows)
-    components[:, position, noise.columns] = drawn
-    total = components.sum(axis=2) + base.adjustment[noisy]
+    total = np.zeros((draws, noisy.size))
+    for k in range(base.components.shape[1]):
+        column = np.broadcast_to(base.components[noisy, k], (draws, noisy.size)).copy()
+        cells = np.flatnonzero(noise.columns == k)  # at most one cell per unit and component
+        column[:, position[cells]] = drawn[:, cells]
+        total += column
+    total += base.bonus[noisy]
+    total -= base.penalty[noisy]
     index = 100.0 * total / base.max[noisy]
     keys[:, noisy] = np.round(index, COMPARE_DECIMALS)
     return keys
@@ -257,61 +271,83 @@ def rank_rows(keys: FloatArray, ties: TieRule) -> IntArray:
     return ranks
 
 
-# --- summaries ----------------------------------------------------------------------------------
+# --- tallies and summaries ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tally:
+    """One block's counts over the draws so far (the arrays are updated in place)."""
+
+    block: str
+    members: IntArray  # rows of _Base, in point-rank order
+    counts: IntArray  # members × (n + 1): draws at each rank 1..n (column 0 unused)
+    ahead: IntArray  # neighbours j, j + 1: draws in which j stays strictly ahead
+
+    def add(self, keys: FloatArray, ties: TieRule) -> None:
+        block_keys = keys[:, self.members]
+        ranks = rank_rows(block_keys, ties)
+        n_units = self.members.size
+        width = n_units + 1
+        flat = (np.arange(n_units) * width)[None, :] + ranks
+        self.counts[:] += np.bincount(flat.reshape(-1), minlength=n_units * width).reshape(
+            n_units, width
+        )
+        self.ahead[:] += (block_keys[:, :-1] > block_keys[:, 1:]).sum(axis=0)
+
+
+def _tallies(method: Method, base: _Base) -> list[_Tally]:
+    """One tally per block with ranked units, blocks in the method's order."""
+    order = {b.code: k for k, b in enumerate(method.blocks)}
+    tallies = []
+    for block in sorted(dict.fromkeys(base.blocks), key=lambda b: order.get(b, len(order))):
+        members = np.array([i for i, b in enumerate(base.blocks) if b == block], dtype=np.int64)
+        members = members[np.argsort(base.ranks[members], kind="stable")]
+        n = members.size
+        counts = np.zeros((n, n + 1), dtype=np.int64)
+        tallies.append(_Tally(block, members, counts, np.zeros(max(n - 1, 0), dtype=np.int64)))
+    return tallies
 
 
 def _summaries(
-    method: Method, base: _Base, keys: FloatArray, ties: TieRule, level: float
+    base: _Base, tallies: Sequence[_Tally], draws: int, level: float
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     tail = (1.0 - level) / 2.0
     unit_rows: list[dict[str, object]] = []
     pair_rows: list[dict[str, object]] = []
-    block_order = [b.code for b in method.blocks]
-    present = [b for b in block_order if b in base.blocks]
-    present += [b for b in dict.fromkeys(base.blocks) if b not in present]
-    for block in present:
-        members = np.array([i for i, b in enumerate(base.blocks) if b == block], dtype=np.int64)
-        members = members[np.argsort(base.ranks[members], kind="stable")]
-        block_keys = keys[:, members]
-        ranks = rank_rows(block_keys, ties)
-        low, median, high = _quantiles(ranks, (tail, 0.5, 1.0 - tail))
-        top = (ranks == 1).mean(axis=0)
-        for j, i in enumerate(members):
+    for tally in tallies:
+        low, median, high = _quantiles(tally.counts, draws, (tail, 0.5, 1.0 - tail))
+        for j, i in enumerate(tally.members):
             unit_rows.append(
                 {
                     "unit": base.units[i],
-                    "block": block,
+                    "block": tally.block,
                     "rank": int(base.ranks[i]),
                     "rank_median": int(median[j]),
                     "rank_low": int(low[j]),
                     "rank_high": int(high[j]),
-                    "p_top": float(top[j]),
+                    "p_top": float(tally.counts[j, 1] / draws),
                 }
             )
-        ahead = (block_keys[:, :-1] > block_keys[:, 1:]).mean(axis=0)
-        for j in range(members.size - 1):
+        for j, ahead in enumerate(tally.ahead):
+            p_order = float(ahead / draws)
             pair_rows.append(
                 {
-                    "block": block,
-                    "unit_above": base.units[members[j]],
-                    "unit_below": base.units[members[j + 1]],
-                    "p_order": float(ahead[j]),
-                    "distinguishable": bool(ahead[j] >= 1.0 - tail - 1e-12),
+                    "block": tally.block,
+                    "unit_above": base.units[tally.members[j]],
+                    "unit_below": base.units[tally.members[j + 1]],
+                    "p_order": p_order,
+                    "distinguishable": p_order >= 1.0 - tail - 1e-12,
                 }
             )
     return _frame(unit_rows, _UNIT_SCHEMA), _frame(pair_rows, _PAIR_SCHEMA)
 
 
-def _quantiles(ranks: IntArray, shares: Sequence[float]) -> list[IntArray]:
-    """Inverted-CDF quantiles of each column of integer ranks 1..n (one count table, no sort)."""
-    n_draws, n_units = ranks.shape
-    width = n_units + 1
-    flat = (np.arange(n_units) * width)[None, :] + ranks
-    counts = np.bincount(flat.reshape(-1), minlength=n_units * width).reshape(n_units, width)
+def _quantiles(counts: IntArray, draws: int, shares: Sequence[float]) -> list[IntArray]:
+    """Inverted-CDF quantiles of each unit's rank from its count table (no sort needed)."""
     cumulative = np.cumsum(counts, axis=1)
     out = []
     for share in shares:
-        needed = max(1, math.ceil(share * n_draws - 1e-9))
+        needed = max(1, math.ceil(share * draws - 1e-9))
         out.append(np.argmax(cumulative >= needed, axis=1).astype(np.int64))
     return out
 
