@@ -274,3 +274,19 @@ def test_ten_thousand_draws_for_150_units_is_fast() -> None:
     assert (out.units["rank_low"] <= out.units["rank_median"]).all()
     assert (out.units["rank_median"] <= out.units["rank_high"]).all()
     assert out.pairs.height == 149
+
+
+def test_nothing_ranked_gives_empty_frames() -> None:
+    m = method(missing="unrank")
+    result = result_of(m, {"a": (1, None)})
+    out = rank_intervals(m, result, {("a", "survey"): 1.0}, draws=10, seed=0)
+    assert out.units.height == 0 and out.pairs.height == 0
+    assert out.units.columns == [
+        "unit",
+        "block",
+        "rank",
+        "rank_median",
+        "rank_low",
+        "rank_high",
+        "p_top",
+    ]
