@@ -50,7 +50,6 @@ class Inputs:
     leaves: npt.NDArray[np.float64]  # units × method.leaves, in each rule's input domain
     bonus: npt.NDArray[np.float64]  # units × bonus items
     penalty: npt.NDArray[np.float64]  # units × penalty items
-    raw: tuple[tuple[str, str, str], ...]  # (unit, criterion, value as text), sorted
     hash: str
 
 
@@ -68,39 +67,33 @@ def prepare_inputs(method: Method, units: Sequence[Unit], rows: Iterable[ScoreRo
     unit_index = {u.code: i for i, u in enumerate(units)}
     columns = _columns(method)
     places = {
-        node.code: (name, j, node)
+        node.code: (name, j, node, RULES[node.rule.kind])  # type: ignore[union-attr]
         for name, items in columns.items()
         for j, node in enumerate(items)
     }
     matrices = {name: np.full((len(units), len(items)), np.nan) for name, items in columns.items()}
-    seen: dict[tuple[str, str], str] = {}
-    raw: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
     for row in rows:
-        problem = _place(row, unit_index, places, seen)
+        blank = is_blank(row.value)
+        problem = _place(row, blank, unit_index, places, seen)
         if problem:
             problems.append(problem)
-            continue
-        if is_blank(row.value):
-            continue
-        name, j, node = places[row.criterion]
-        kind = RULES[node.rule.kind]  # type: ignore[union-attr]
-        try:
-            value = read_input(kind, node.rule.params, node.max, row.value)  # type: ignore[union-attr]
-        except InputValueError as exc:
-            problems.append(_invalid(row, exc))
-            continue
-        matrices[name][unit_index[row.unit], j] = value
-        raw.append((row.unit, row.criterion, _text(row.value)))
+        elif not blank:
+            name, j, node, kind = places[row.criterion]
+            try:
+                value = read_input(kind, node.rule.params, node.max, row.value)
+            except InputValueError as exc:
+                problems.append(_invalid(row, exc))
+                continue
+            matrices[name][unit_index[row.unit], j] = value
     if problems:
         raise InputError(problems)
-    raw.sort()
     return Inputs(
         tuple(units),
         matrices["leaves"],
         matrices["bonus"],
         matrices["penalty"],
-        tuple(raw),
-        _hash(units, raw),
+        _hash(method, units, matrices),
     )
 
 
@@ -114,28 +107,31 @@ def _columns(method: Method) -> dict[str, tuple[Criterion, ...]]:
 
 def _place(
     row: ScoreRow,
+    blank: bool,
     unit_index: dict[str, int],
     places: dict[str, Any],
-    seen: dict[tuple[str, str], str],
+    seen: set[tuple[str, str]],
 ) -> Problem | None:
-    where = row.where or f"unit {row.unit}, criterion {row.criterion}"
     if row.unit not in unit_index:
-        return Problem("INP002", where, {"unit": row.unit})
+        return Problem("INP002", _where(row), {"unit": row.unit})
     if row.criterion not in places:
-        return Problem("INP003", where, {"criterion": row.criterion})
+        return Problem("INP003", _where(row), {"criterion": row.criterion})
+    if blank:
+        return None
     key = (row.unit, row.criterion)
-    if key in seen and not is_blank(row.value):
-        return Problem("INP006", where, {"unit": row.unit, "criterion": row.criterion})
-    if not is_blank(row.value):
-        seen[key] = where
+    if key in seen:
+        return Problem("INP006", _where(row), {"unit": row.unit, "criterion": row.criterion})
+    seen.add(key)
     return None
 
 
+def _where(row: ScoreRow) -> str:
+    return row.where or f"unit {row.unit}, criterion {row.criterion}"
+
+
 def _invalid(row: ScoreRow, exc: InputValueError) -> Problem:
-    where = row.where or f"unit {row.unit}, criterion {row.criterion}"
-    return Problem(
-        "INP004", where, {"value": row.value, "criterion": row.criterion, "detail": exc.en}
-    )
+    params = {"value": row.value, "criterion": row.criterion, "detail": exc.en}
+    return Problem("INP004", _where(row), params)
 
 
 def _check_units(method: Method, units: Sequence[Unit]) -> list[Problem]:
@@ -152,16 +148,18 @@ def _check_units(method: Method, units: Sequence[Unit]) -> list[Problem]:
     return problems
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _hash(units: Sequence[Unit], raw: list[tuple[str, str, str]]) -> str:
-    payload = {
-        "units": sorted([u.code, u.name, u.block, u.kind] for u in units),
-        "scores": raw,
+def _hash(
+    method: Method, units: Sequence[Unit], matrices: dict[str, npt.NDArray[np.float64]]
+) -> str:
+    """sha256 over what the computation reads: the units (sorted), and each cell as the number
+    its rule reads — so row order, and spellings that mean the same ("có", "1"), do not matter."""
+    order = sorted(range(len(units)), key=lambda i: units[i].code)
+    digest = hashlib.sha256()
+    header = {
+        "units": [[units[i].code, units[i].name, units[i].block, units[i].kind] for i in order],
+        "columns": {name: [n.code for n in items] for name, items in _columns(method).items()},
     }
-    canonical = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    digest.update(json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode())
+    for name in ("leaves", "bonus", "penalty"):
+        digest.update(np.ascontiguousarray(matrices[name][order]).tobytes())
+    return "sha256:" + digest.hexdigest()

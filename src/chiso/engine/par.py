@@ -256,14 +256,17 @@ def _units_frame(
 def _long(
     units: Sequence[Unit], codes: Sequence[str], name: str, **matrices: FloatArray
 ) -> pl.DataFrame:
+    """One row per unit × code; NaN (no value) becomes null."""
     n = len(codes)
-    data: dict[str, list[object]] = {
-        "unit": [u.code for u in units for _ in range(n)],
-        name: [c for _ in units for c in codes],
-    }
-    for column, matrix in matrices.items():
-        data[column] = _nan_to_none(matrix.reshape(-1))  # type: ignore[assignment]
-    return pl.DataFrame(data, schema_overrides={c: pl.Float64 for c in matrices})
+    columns = [
+        pl.Series("unit", [u.code for u in units]).repeat_by(n).explode(),
+        pl.Series(name, list(codes) * len(units), dtype=pl.String),
+    ]
+    columns += [
+        pl.Series(column, matrix.reshape(-1), dtype=pl.Float64, nan_to_null=True)
+        for column, matrix in matrices.items()
+    ]
+    return pl.DataFrame(columns)
 
 
 def _fields_frame(method: Method, units: Sequence[Unit], fields: _Fields) -> pl.DataFrame:
