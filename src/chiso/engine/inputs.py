@@ -80,8 +80,9 @@ def prepare_inputs(method: Method, units: Sequence[Unit], rows: Iterable[ScoreRo
             problems.append(problem)
         elif not blank:
             name, j, node, kind = places[row.criterion]
+            params = node.rule.params if node.rule else {}
             try:
-                value = read_input(kind, node.rule.params, node.max, row.value)
+                value = read_input(kind, params, node.max, row.value)
             except InputValueError as exc:
                 problems.append(_invalid(row, exc))
                 continue
