@@ -201,3 +201,11 @@ def test_result_records_method_and_inputs_hash():
     assert result.inputs_hash.startswith("sha256:")
     again = compute(method, [Unit("X", "Sở X", "so")], {"X": PARTIAL | {"1.3": 2}})
     assert again.inputs_hash != result.inputs_hash
+
+
+def test_exemption_by_tag():
+    method = method_from()
+    units = [Unit("A", "A", "so", kind="department", tags=("no_procedures",))]
+    full = {k: v for k, v in FULL.items() if k != "2.2"}
+    got = by_unit(compute(method, units, {"A": full}))["A"]
+    assert got["max"] == 9 and got["index"] == pytest.approx(100.0)

@@ -30,6 +30,11 @@ class Unit:
     name: str
     block: str
     kind: str = ""
+    tags: tuple[str, ...] = ()  # e.g. "no_procedures": matched by exemptions like a kind
+
+    def is_of(self, kinds: tuple[str, ...]) -> bool:
+        """True when the unit's kind or one of its tags is among `kinds`."""
+        return self.kind in kinds or any(tag in kinds for tag in self.tags)
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,10 @@ def _hash(
     order = sorted(range(len(units)), key=lambda i: units[i].code)
     digest = hashlib.sha256()
     header = {
-        "units": [[units[i].code, units[i].name, units[i].block, units[i].kind] for i in order],
+        "units": [
+            [units[i].code, units[i].name, units[i].block, units[i].kind, sorted(units[i].tags)]
+            for i in order
+        ],
         "columns": {name: [n.code for n in items] for name, items in _columns(method).items()},
     }
     digest.update(json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode())

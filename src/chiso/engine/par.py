@@ -132,7 +132,7 @@ def applicability(method: Method, units: Sequence[Unit]) -> BoolArray:
             column[leaf.code] for code in exemption.criteria for leaf in method.nodes[code].leaves()
         ]
         for i, unit in enumerate(units):
-            if unit.code in exemption.units or unit.kind in exemption.unit_kinds:
+            if unit.code in exemption.units or unit.is_of(exemption.unit_kinds):
                 applies[i, leaves] = False
     return applies
 

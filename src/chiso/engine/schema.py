@@ -231,7 +231,8 @@ METHOD_SCHEMA: dict[str, Any] = {
                         "unit_kinds": {
                             "type": "array",
                             "items": {"type": "string"},
-                            "description": "unit kinds from the unit list",
+                            "description": "unit kinds or tags from the unit list (a unit "
+                            "matches by its kind or by any of its tags)",
                         },
                         "reason": {**_TEXT, "description": "why, shown in explanations"},
                     },

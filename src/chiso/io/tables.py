@@ -24,8 +24,9 @@ ALIASES = {
     "name": ("name", "ten_don_vi", "ten"),
     "block": ("block", "khoi", "nhom"),
     "kind": ("kind", "loai", "loai_don_vi"),
+    "tags": ("tags", "nhan"),
 }
-UNIT_COLUMNS = ("unit", "name", "block", "kind")
+UNIT_COLUMNS = ("unit", "name", "block", "kind", "tags")
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,9 @@ def _units_of(table: Table) -> Iterator[Unit]:
                 name=_text(_cell(cells, cols["name"])) or code,
                 block=_text(_cell(cells, cols["block"])),
                 kind=_text(_cell(cells, cols["kind"])),
+                tags=tuple(
+                    t.strip() for t in _text(_cell(cells, cols["tags"])).split(";") if t.strip()
+                ),
             )
 
 
