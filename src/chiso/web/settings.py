@@ -106,14 +106,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications -------------------------------------------------------------------------------
 
-# The chiso apps (units, accounts, evaluations, ...) are added as they are written.
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "chiso.web.units",
+    "chiso.web.accounts",
+    "chiso.web.audit",
+    "chiso.web.evaluations",
+    "chiso.web.publishing",
+    "chiso.web.public",
 ]
+
+ROOT_URLCONF = "chiso.web.urls"
+WSGI_APPLICATION = "chiso.web.wsgi.application"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "evaluations:home"
+LOGOUT_REDIRECT_URL = "public:home"
+LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

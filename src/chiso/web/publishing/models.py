@@ -1,0 +1,47 @@
+"""Published results: immutable snapshots, the only thing public pages read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Snapshot(models.Model):
+    """One block's approved results of one period, frozen with everything needed to recompute
+    them: the method file, the inputs, and the results the engine gave."""
+
+    period = models.ForeignKey(
+        "evaluations.Period", on_delete=models.PROTECT, related_name="snapshots"
+    )
+    block = models.CharField(max_length=32)
+    block_title = models.CharField(max_length=255)
+    method_yaml = models.TextField()
+    method_hash = models.CharField(max_length=80)
+    inputs_hash = models.CharField(max_length=80)
+    inputs = models.JSONField(help_text="units and score rows the engine read")
+    results = models.JSONField(help_text="units, fields and leaves frames as lists of rows")
+    extras = models.JSONField(default=dict, help_text="history and rank intervals")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period__year", "block"]
+        verbose_name = _("kết quả đã công bố")
+        verbose_name_plural = _("kết quả đã công bố")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "block"], name="one_snapshot_per_block")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period.year} {self.block_title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A published result never changes; a correction is a new period's decision.
+        if self.pk is not None:
+            raise ValueError("published snapshots are immutable")
+        super().save(*args, **kwargs)

@@ -1,0 +1,11 @@
+"""URL map: the public site at the root, staff pages under /quan-ly/, Django admin under /admin/."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("tai-khoan/", include("chiso.web.accounts.urls")),
+    path("quan-ly/", include("chiso.web.evaluations.urls")),
+    path("", include("chiso.web.public.urls")),
+]
