@@ -19,7 +19,8 @@ import numpy.typing as npt
 
 from chiso.engine.framework import Criterion, Method
 from chiso.engine.problems import InputError, Problem
-from chiso.engine.rules import RULES, InputValueError, read_input
+from chiso.engine.reading import InputValueError
+from chiso.engine.rules import RULES, read_input
 
 
 @dataclass(frozen=True)

@@ -19,20 +19,21 @@ import numpy.typing as npt
 
 from chiso.engine.intervals import Interval, coverage_issues, parse_interval
 from chiso.engine.problems import Problem
+from chiso.engine.reading import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    InputValueError,
+    is_multiple,
+    read_count,
+    read_number,
+    read_rate,
+)
 
 Array = npt.NDArray[np.float64]
 Params = Mapping[str, Any]
 
 # Tolerance for comparing points written in decimal (0.25 steps, sums of children).
 EPS = 1e-9
-
-
-class InputValueError(ValueError):
-    """A raw input that a rule cannot read; the message says why, in English and Vietnamese."""
-
-    def __init__(self, en: str, vi: str):
-        super().__init__(en)
-        self.en, self.vi = en, vi
 
 
 @dataclass(frozen=True)
@@ -56,65 +57,14 @@ class RuleKind:
     notes: list[str] = field(default_factory=list)
 
 
-# --- reading raw inputs -------------------------------------------------------------------------
-
-_TRUE = {"1", "x", "true", "yes", "có", "co", "đạt", "dat", "đã thực hiện", "thực hiện"}
-_FALSE = {"0", "", "false", "no", "không", "khong", "không đạt", "chưa", "chưa thực hiện"}
-
-
-def read_number(raw: Any) -> float:
-    """A number from a cell: 90.5, "90,5" (Vietnamese decimal comma), "95%"."""
-    if isinstance(raw, bool):
-        return float(raw)
-    if isinstance(raw, int | float):
-        if math.isnan(raw):
-            raise InputValueError("empty", "ô trống")
-        return float(raw)
-    text = str(raw).strip().rstrip("%").strip()
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        value = float(text)
-    except ValueError:
-        raise InputValueError(f"'{raw}' is not a number", f"'{raw}' không phải là số") from None
-    if not math.isfinite(value):
-        raise InputValueError(f"'{raw}' is not a finite number", f"'{raw}' không phải số hữu hạn")
-    return value
-
-
-def read_rate(raw: Any) -> float:
-    value = read_number(raw)
-    if not 0 <= value <= 100:
-        raise InputValueError(
-            f"a rate must be a percentage in [0, 100], not {value:g}",
-            f"tỷ lệ phải là phần trăm trong [0, 100], không phải {value:g}",
-        )
-    return value
-
-
-def read_count(raw: Any) -> float:
-    value = read_number(raw)
-    if value < 0 or value != int(value):
-        raise InputValueError(
-            f"a count must be a whole number ≥ 0, not {value:g}",
-            f"số lần phải là số nguyên ≥ 0, không phải {value:g}",
-        )
-    return value
-
-
-def _is_multiple(value: float, step: float) -> bool:
-    ratio = value / step
-    return abs(ratio - round(ratio)) < 1e-7
-
-
 # --- binary -------------------------------------------------------------------------------------
 
 
 def _read_binary(params: Params, raw: Any) -> float:
     text = str(raw).strip().lower()
-    if text in _TRUE:
+    if text in TRUE_WORDS:
         return 1.0
-    if text in _FALSE:
+    if text in FALSE_WORDS:
         return 0.0
     try:  # 1, 0, and "1.0" as spreadsheets and pandas export them
         value = read_number(raw)
@@ -224,7 +174,7 @@ def _score_count(params: Params, max_: float, x: Array) -> Array:
 
 def _check_manual(params: Params, max_: float, where: str) -> list[Problem]:
     step = params["step"]
-    if step != "any" and not _is_multiple(max_, float(step)):
+    if step != "any" and not is_multiple(max_, float(step)):
         return [Problem("PAR026", where, {"step": step, "max": max_})]
     return []
 
@@ -482,7 +432,7 @@ def read_input(kind: RuleKind, params: Params, max_: float, raw: Any) -> float:
                 f"điểm phải trong [0, {max_:g}], không phải {value:g}",
             )
         step = params["step"]
-        if step != "any" and not _is_multiple(value, float(step)):
+        if step != "any" and not is_multiple(value, float(step)):
             raise InputValueError(
                 f"points must be a multiple of {step}, not {value:g}",
                 f"điểm phải là bội số của {step}, không phải {value:g}",
