@@ -19,11 +19,15 @@ Environment variables:
     (default: SQLite at ``$CHISO_DATA_DIR/chiso.sqlite3``).
 ``CHISO_SECURE_COOKIES``
     Send session and CSRF cookies over HTTPS only (default: true unless debugging).
+``CHISO_PROXY_COUNT``
+    Number of reverse proxies in front of the app (default 0), so login throttling sees the
+    client's address rather than the proxy's.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +75,8 @@ ALLOWED_HOSTS = _env_list(
 )
 
 DATA_DIR = Path(os.environ.get("CHISO_DATA_DIR") or "var").resolve()
+# The web package itself: project-wide templates and static files live here.
+BASE_DIR = Path(__file__).resolve().parent
 
 # --- Database -----------------------------------------------------------------------------------
 
@@ -113,6 +119,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "chiso.web.units",
     "chiso.web.accounts",
     "chiso.web.audit",
@@ -137,11 +144,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -171,6 +181,23 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Off only for plain-HTTP development; an intranet deployment without TLS must opt out explicitly.
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("CHISO_SECURE_COOKIES", default=not DEBUG)
 
+# Login throttling (django-axes). Five wrong passwords lock that user name *from that address*
+# for 15 minutes: locking the address alone would lock a whole office behind one NAT, locking the
+# name alone would let anyone lock an official out from anywhere. The lockout counts 15 minutes
+# from the last failure before it, and a success clears the count.
+AUTHENTICATION_BACKENDS = [
+    "chiso.web.accounts.backends.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+# Behind a reverse proxy set this to the number of proxies, so the client's address is used.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CHISO_PROXY_COUNT", "0")) or None
+
 # --- Language and time --------------------------------------------------------------------------
 
 LANGUAGE_CODE = "vi"
@@ -183,6 +210,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence files are private: they live outside any web root and are served only by views that
 # check permissions, so there is deliberately no MEDIA_URL for a web server to expose.
 MEDIA_ROOT = DATA_DIR / "files"

@@ -6,6 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("tai-khoan/", include("chiso.web.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("quan-ly/nhat-ky/", include("chiso.web.audit.urls")),
     path("quan-ly/", include("chiso.web.evaluations.urls")),
     path("", include("chiso.web.public.urls")),
 ]

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401
+"""Logging in and out (Django's views, Vietnamese templates; throttled by django-axes)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
 
 app_name = "accounts"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(
+            template_name="accounts/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+]
