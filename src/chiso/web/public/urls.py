@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+"""The public site: no login, published snapshots only; every page has .json and .csv twins."""
+
+from django.urls import path, re_path
+
+from chiso.web.public import views
 
 app_name = "public"
-urlpatterns: list = []
+
+YEAR = r"(?P<year>[0-9]{4})"
+BLOCK = r"(?P<block>[A-Za-z0-9_-]+)"
+UNIT = r"(?P<unit>[^/]+?)"
+FMT = r"\.(?P<fmt>json|csv)"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    re_path(rf"^index{FMT}$", views.home, name="home_data"),
+    re_path(rf"^{YEAR}/{BLOCK}/$", views.ranking, name="ranking"),
+    re_path(rf"^{YEAR}/{BLOCK}{FMT}$", views.ranking, name="ranking_data"),
+    re_path(rf"^{YEAR}/{BLOCK}/{UNIT}/$", views.unit, name="unit"),
+    re_path(rf"^{YEAR}/{BLOCK}/{UNIT}{FMT}$", views.unit, name="unit_data"),
+]

@@ -1,0 +1,230 @@
+"""Public pages: the published results, with no login, read from snapshots only.
+
+Every page is one document (`documents.py`) rendered three ways: HTML, `.json` and `.csv`.
+Nothing is computed on request and only snapshots of published periods are read, so a result
+the council has not approved cannot appear here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from chiso.web.public import display
+from chiso.web.public.documents import (
+    CHANGE_FIELDS,
+    INTERVAL_FIELDS,
+    UNIT_FIELDS,
+    index_document,
+    ranking_document,
+    unit_document,
+)
+from chiso.web.publishing.selectors import (
+    snapshot_of,
+    snapshots_latest,
+    snapshots_published,
+    unit_history,
+)
+
+RANKING_COLUMNS = ("year", "block", "rank", *(c for c in UNIT_FIELDS if c != "rank"))
+RANKING_COLUMNS += (*CHANGE_FIELDS, *INTERVAL_FIELDS)
+UNIT_COLUMNS = ("year", "block", "unit", "name", "field", "title", "points", "max", "index")
+INDEX_COLUMNS = ("year", "block", "block_title", "method_status", "units", "published_at")
+INDEX_COLUMNS += ("html", "json", "csv")
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+@require_safe
+def home(request: HttpRequest, fmt: str = "html") -> HttpResponse:
+    document = index_document(snapshots_latest(), list(snapshots_published()))
+    if fmt == "json":
+        return _json(document)
+    if fmt == "csv":
+        rows = [{**s, **s["links"]} for s in document["snapshots"]]
+        return _csv(rows, INDEX_COLUMNS, "chiso-index.csv")
+    blocks = [_decorate_headline(b) for b in document["blocks"]]
+    context = {"doc": document, "blocks": blocks, "status_labels": _status_labels(blocks)}
+    return render(request, "public/home.html", context)
+
+
+@require_safe
+def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> HttpResponse:
+    snapshot = snapshot_of(int(year), block)
+    if snapshot is None:
+        raise Http404("Chưa có kết quả công bố cho khối này trong năm này.")
+    document = ranking_document(snapshot)
+    if fmt == "json":
+        return _json(document)
+    if fmt == "csv":
+        rows = [{"year": year, "block": block, **row} for row in document["units"]]
+        return _csv(rows, RANKING_COLUMNS, f"chiso-{year}-{block}.csv")
+    fmt_index = _formatter(document, "index_decimals")
+    rows = [_decorate_row(row, document) for row in document["units"]]
+    intervals = document["rank_intervals"]
+    context = {
+        **_page(document),
+        "published_at": snapshot.published_at,
+        "rows": rows,
+        "chart": display.ranking_chart(document["units"], document["bands"], fmt_index),
+        "has_intervals": intervals is not None,
+        "level_percent": round(100 * intervals["level"]) if intervals else None,
+    }
+    return render(request, "public/ranking.html", context)
+
+
+@require_safe
+def unit(request: HttpRequest, year: str, block: str, unit: str, fmt: str = "html") -> HttpResponse:
+    snapshot = snapshot_of(int(year), block, full=True)
+    if snapshot is None:
+        raise Http404("Chưa có kết quả công bố cho khối này trong năm này.")
+    document = unit_document(snapshot, unit, unit_history(unit))
+    if document is None:
+        raise Http404("Không có đơn vị này trong kết quả đã công bố.")
+    if fmt == "json":
+        return _json(document)
+    if fmt == "csv":
+        common = {"year": year, "block": block, "unit": unit, "name": document["unit"]["name"]}
+        rows = [{**common, **f} for f in document["fields"]]
+        return _csv(rows, UNIT_COLUMNS, f"chiso-{year}-{block}-{unit}.csv")
+    return render(request, "public/unit.html", _unit_context(document))
+
+
+# --- HTML context -------------------------------------------------------------------------------
+
+
+def _page(document: dict[str, Any]) -> dict[str, Any]:
+    method = document["method"]
+    labels = [method["status_label"]] if method["status"] != "official" else []
+    return {"doc": document, "status_labels": labels}
+
+
+def _formatter(document: dict[str, Any], key: str) -> Callable[[float | None], str]:
+    d = document["display"]
+    return partial(display.number, decimals=d[key], rounding=d["rounding"])
+
+
+def _decorate_row(row: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
+    d = document["display"]
+    return {
+        **row,
+        "index_text": display.number(row["index"], d["index_decimals"], d["rounding"]),
+        "total_text": display.number(row["total"], d["points_decimals"], d["rounding"]),
+        "max_text": display.number(row["max"], d["points_decimals"], d["rounding"]),
+        "change_text": display.signed(row["index_change"], d["index_decimals"], d["rounding"]),
+        "rank_move": display.rank_move(row["rank_change"]),
+        "interval_text": _interval(row),
+        "url": f"{document['links']['html']}{row['unit']}/",
+    }
+
+
+def _interval(row: dict[str, Any]) -> str:
+    low, high = row.get("rank_low"), row.get("rank_high")
+    if low is None or high is None:
+        return ""
+    return str(low) if low == high else f"{low}–{high}"
+
+
+def _decorate_headline(block: dict[str, Any]) -> dict[str, Any]:
+    # The home page shows index values at 2 decimals; its JSON has full precision.
+    def fmt(value: float | None) -> str:
+        return display.number(value, 2)
+
+    improved = block["most_improved"]
+    return {
+        **block,
+        "leaders_text": [{**r, "index_text": fmt(r["index"])} for r in block["leaders"]],
+        "improved_text": display.signed(improved["index_change"], 2) if improved else "",
+        "bands_shown": [b for b in block["bands"] if b["count"]],
+    }
+
+
+def _status_labels(items: Iterable[dict[str, Any]]) -> list[str]:
+    return sorted({i["method_status_label"] for i in items if i["method_status"] != "official"})
+
+
+def _unit_context(document: dict[str, Any]) -> dict[str, Any]:
+    d = document["display"]
+    points = partial(display.number, decimals=d["points_decimals"], rounding=d["rounding"])
+    index = partial(display.number, decimals=d["index_decimals"], rounding=d["rounding"])
+    colours = display.band_colours(document["bands"])
+    row = _decorate_row(document["unit"], document)
+    colour = colours.get(row["band"], display.NO_BAND_COLOUR)
+    fields = [
+        {
+            **f,
+            "points_text": points(f["points"]),
+            "max_text": points(f["max"]),
+            "index_text": index(f["index"]),
+            "bar": display.small_bar(f["index"], colour),
+        }
+        for f in document["fields"]
+    ]
+    history = [
+        {
+            **h,
+            "index_text": index(h["index"]),
+            "bar": display.small_bar(h["index"], colours.get(h["band"], display.NO_BAND_COLOUR)),
+            "url": f"/{h['year']}/{h['block']}/{row['unit']}/",
+        }
+        for h in document["history"]
+    ]
+    lost = [
+        {**x, "lost_text": points(x["lost"]), "gain_text": index(x["gain"])}
+        for x in document["lost_points"]
+    ]
+    components = [
+        {**c, "points_text": points(c["points"]), "max_text": points(c["max"])}
+        for c in document["components"]
+    ]
+    return {
+        **_page(document),
+        "ranking_url": f"/{document['year']}/{document['block']}/",
+        "row": row,
+        "fields": fields,
+        "history": history,
+        "lost": lost,
+        "components": components,
+    }
+
+
+# --- data twins ---------------------------------------------------------------------------------
+
+
+def _json(document: dict[str, Any]) -> HttpResponse:
+    body = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    response = HttpResponse(body + "\n", content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], filename: str) -> HttpResponse:
+    """UTF-8 with a byte-order mark (so Excel reads Vietnamese), English column names."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)

@@ -1,0 +1,68 @@
+"""Published snapshots, as the public site reads them.
+
+Only snapshots of a period in state `published` are ever returned, so nothing the council has
+not approved can reach a public page. Pages that show a ranking read the `units` frame and the
+extras only; the large `inputs` (and, where not needed, the `leaves` frame) stay in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.db.models.fields.json import KeyTransform
+
+from chiso.web.evaluations.models import PeriodState
+from chiso.web.publishing.models import Snapshot
+
+
+def snapshots_published() -> QuerySet[Snapshot]:
+    """Every published snapshot, newest year first; `ranking` holds its units frame."""
+    return (
+        Snapshot.objects.filter(period__state=PeriodState.PUBLISHED)
+        .select_related("period")
+        .defer("inputs", "results", "method_yaml")
+        .annotate(ranking=KeyTransform("units", "results"))
+        .order_by("-period__year", "block")
+    )
+
+
+def snapshots_latest() -> list[Snapshot]:
+    """The snapshots of the latest published year, one per block."""
+    year = snapshots_published().aggregate(year=Max("period__year"))["year"]
+    if year is None:
+        return []
+    return list(snapshots_published().filter(period__year=year))
+
+
+def snapshot_of(year: int, block: str, *, full: bool = False) -> Snapshot | None:
+    """One block's published snapshot of one year; with `full`, its result frames loaded too
+    (a unit page needs the `fields` and `leaves` frames)."""
+    snapshots = snapshots_published().filter(period__year=year, block=block)
+    if full:
+        snapshots = snapshots.defer("inputs", "method_yaml")
+    return snapshots.first()
+
+
+def unit_history(unit_code: str) -> list[dict[str, Any]]:
+    """The unit's row in every published snapshot that ranks it, oldest year first."""
+    history = []
+    for snapshot in snapshots_published().defer("extras").order_by("period__year", "block"):
+        for row in snapshot.ranking or ():
+            if row["unit"] == unit_code:
+                history.append(_history_row(snapshot, row))
+    return history
+
+
+def _history_row(snapshot: Snapshot, row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "year": snapshot.period.year,
+        "block": snapshot.block,
+        "block_title": snapshot.block_title,
+        "total": row["total"],
+        "max": row["max"],
+        "index": row["index"],
+        "rank": row["rank"],
+        "band": row["band"],
+        "band_label": row["band_label"],
+    }
