@@ -44,3 +44,28 @@ def score_of(period: Period, unit: str, criterion: str) -> Score:
     return Score.objects.get(
         assessment__period=period, assessment__unit__code=unit, criterion=criterion
     )
+
+
+def example_scores(unit: str | None = None) -> list[tuple[str, str, str]]:
+    """(unit, criterion, value) rows of the example 2024 department scores."""
+    with (EXAMPLES / "scores-2024-so.csv").open(encoding="utf-8") as f:
+        rows = [(r["unit"], r["criterion"], r["value"]) for r in csv.DictReader(f)]
+    return [r for r in rows if unit is None or r[0] == unit]
+
+
+def claim_all(period: Period, unit: str, note: str = "Văn bản có trên hệ thống") -> None:
+    """Set the unit's claims from the example scores, with the ORM (setup, not under test);
+    survey and SIPAS values go where the import puts them, in the appraised value."""
+    from chiso.web.evaluations.selectors import method_items, period_method, score_value
+
+    items = method_items(period_method(period, "so"))
+    for _, criterion, value in example_scores(unit):
+        item = items[criterion]
+        scores = Score.objects.filter(
+            assessment__period=period, assessment__unit__code=unit, criterion=criterion
+        )
+        points = score_value(item.node, value) if value.strip() else None
+        if item.self_assessed:
+            scores.update(self_value=value, self_points=points, self_note=note)
+        else:
+            scores.update(appraised_value=value, appraised_points=points)
