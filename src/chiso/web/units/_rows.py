@@ -154,11 +154,12 @@ def lineage_fields(
                     "col": key,
                 }
             )
-    if fields["current"] is not None and fields["current"] == fields["previous"]:
-        errors.append(_t("đơn vị không thể kế thừa chính nó."))
     fields["relation"] = _choice(
         str(values.get("relation", "")), LineageRelation, RELATION_ALIASES, errors
     )
+    is_self = fields["current"] is not None and fields["current"] == fields["previous"]
+    if is_self and fields["relation"] != LineageRelation.MERGED:
+        errors.append(_t("đơn vị chỉ có thể kế thừa chính nó khi hợp nhất (merged)."))
     fields["since"] = _date(values.get("since"), "since", errors)
     _report(report, row, errors)
     return fields

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -31,10 +31,19 @@ def engine_units(units: Iterable[Unit]) -> list[EngineUnit]:
     ]
 
 
-def engine_lineage() -> Lineage:
-    """Every recorded link, as the engine's `Lineage` of unit codes."""
-    links = UnitLineage.objects.select_related("current", "previous").order_by("id")
-    return Lineage.of(
-        LineageLink(current=link.current.code, previous=link.previous.code, relation=link.relation)
-        for link in links
-    )
+def engine_lineage(*, previous_codes: Collection[str] = ()) -> Lineage:
+    """Every recorded link, as the engine's `Lineage` of unit codes.
+
+    A unit that absorbed others while keeping its own code (Sở Nội vụ absorbing Sở Lao động in
+    2025) is also one of its own predecessors, but the database cannot link a row to itself.
+    Give `previous_codes` (the units of the year compared against) and such a unit gets its
+    self link back, so its "last year" is the mean over all the merged units, itself included.
+    """
+    rows = UnitLineage.objects.select_related("current", "previous").order_by("id")
+    links = [
+        LineageLink(current=row.current.code, previous=row.previous.code, relation=row.relation)
+        for row in rows
+    ]
+    merged = dict.fromkeys(link.current for link in links if link.relation == "merged")
+    links += [LineageLink(code, code, "merged") for code in merged if code in previous_codes]
+    return Lineage.of(links)

@@ -216,7 +216,10 @@ def units_load_communes(
 
 def lineage_import(*, path: Path, by: Any) -> ImportReport:
     """Import links ``current, previous, relation`` (renamed / merged / split, or the Vietnamese
-    đổi tên / hợp nhất / chia tách) and optionally ``since``. Re-import updates by the pair."""
+    đổi tên / hợp nhất / chia tách) and optionally ``since``. Re-import updates by the pair.
+
+    A row linking a merged unit to itself (it kept its code) is accepted and counted as
+    unchanged: it is implied, and `engine_lineage(previous_codes=…)` restores it."""
     if by is not None:
         require(by, Action.UNITS_MANAGE)
     report = ImportReport()
@@ -229,7 +232,8 @@ def lineage_import(*, path: Path, by: Any) -> ImportReport:
     if report.ok:
         with transaction.atomic():
             for _, link in links:
-                report.count(_lineage_save(**link, by=by))
+                is_self = link["current"] == link["previous"]
+                report.count("unchanged" if is_self else _lineage_save(**link, by=by))
     return report
 
 
