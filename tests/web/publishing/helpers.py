@@ -1,0 +1,92 @@
+"""Helpers for the publishing and public-site tests: the Thái Nguyên example as snapshots.
+
+`publish_example` stores a snapshot the way `period_publish` does (`snapshot_build` →
+`snapshot_create`) but without walking a period through the workflow, so page tests stay fast;
+the workflow itself is tested in tests/web/publishing/test_services.py.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from chiso import engine
+from chiso.io.method_files import resolve_method
+from chiso.io.tables import read_scores
+from chiso.web.evaluations.models import Period, PeriodState
+from chiso.web.publishing.models import Snapshot
+from chiso.web.publishing.services import snapshot_build, snapshot_create, snapshot_published
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "thai-nguyen"
+METHODS = {"so": "model-2024-so", "huyen": "model-2024-huyen"}
+
+
+@cache
+def method_yaml(block: str) -> str:
+    return resolve_method(METHODS[block]).read_text(encoding="utf-8")
+
+
+@cache
+def example_units(block: str) -> tuple[engine.Unit, ...]:
+    with (EXAMPLES / "units-2024.csv").open(encoding="utf-8") as f:
+        return tuple(
+            engine.Unit(r["unit"], r["name"], r["block"], r["kind"])
+            for r in csv.DictReader(f)
+            if r["block"] == block
+        )
+
+
+@cache
+def example_rows(year: int, block: str) -> tuple[engine.ScoreRow, ...]:
+    return tuple(read_scores(EXAMPLES / f"scores-{year}-{block}.csv").rows)
+
+
+def many_units(n: int) -> tuple[list[engine.Unit], list[engine.ScoreRow]]:
+    """`n` departments, each scored like one of the 19 example departments."""
+    base = example_units("so")
+    rows_of: dict[str, list[engine.ScoreRow]] = {}
+    for row in example_rows(2024, "so"):
+        rows_of.setdefault(row.unit, []).append(row)
+    units, rows = [], []
+    for i in range(n):
+        model = base[i % len(base)]
+        code = f"TN.S{i:03d}"
+        units.append(engine.Unit(code, f"{model.name} ({i})", "so", model.kind))
+        rows += [engine.ScoreRow(code, r.criterion, r.value) for r in rows_of[model.code]]
+    return units, rows
+
+
+def period_of(year: int, state: str = PeriodState.PUBLISHED) -> Period:
+    period, _ = Period.objects.get_or_create(
+        year=year, defaults={"title": f"Chỉ số CCHC năm {year}", "state": state}
+    )
+    return period
+
+
+def publish_example(
+    year: int,
+    block: str,
+    *,
+    by: Any,
+    state: str = PeriodState.PUBLISHED,
+    units: Any = None,
+    rows: Any = None,
+    standard_errors: dict[tuple[str, str], float] | None = None,
+) -> Snapshot:
+    """The example's `block` of `year` as a snapshot of a period in `state` (compared with
+    last year's published snapshot of the block, if there is one)."""
+    period = period_of(year, state)
+    built = snapshot_build(
+        method_yaml=method_yaml(block),
+        units=units if units is not None else example_units(block),
+        rows=rows if rows is not None else example_rows(year, block),
+        previous=snapshot_published(year=year - 1, block=block),
+        standard_errors=standard_errors,
+        intervals_note="Sai số giả định (thử nghiệm).",
+        draws=500,
+    )
+    return snapshot_create(
+        period=period, block=block, method_yaml=method_yaml(block), built=built, by=by
+    )
