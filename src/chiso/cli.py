@@ -437,5 +437,44 @@ def _history(ctx: Context, result: ParResult, previous: Path, lineage: Path | No
         ctx.fail(exc.problems, EXIT_INPUT)
 
 
+# --- the web app --------------------------------------------------------------------------------
+
+
+@main.group()
+def web() -> None:
+    """The web app (Django): the demo server."""
+
+
+@web.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("var") / "demo-web",
+    show_default=True,
+    help="Where the demo's SQLite database and static files live.",
+)
+@click.option("--no-serve", is_flag=True, help="Migrate and seed only; do not start the server.")
+def web_demo(host: str, port: int, data_dir: Path, no_serve: bool) -> None:
+    """Migrate, seed the Thái Nguyên demo (2023 and 2024 published, 2025 open) and serve it
+    with waitress, DEBUG off. Uses its own SQLite file, never DATABASE_URL."""
+    from chiso.web.publishing import demo_server
+
+    demo_server.configure(data_dir, host)
+    demo_server.prepare(click.echo)
+    click.echo("")
+    for line in demo_server.logins():
+        click.echo(line)
+    if no_serve:
+        return
+    shown = f"[{host}]" if ":" in host else host
+    click.echo("")
+    click.echo(f"chiso đang chạy tại http://{shown}:{port}/  (Ctrl+C để dừng)")
+    click.echo(f"  Trang công khai: http://{shown}:{port}/")
+    click.echo(f"  Đăng nhập:       http://{shown}:{port}/tai-khoan/dang-nhap/")
+    demo_server.serve(host, port)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
