@@ -42,7 +42,11 @@ def test_a_changed_value_needs_a_reason(appraising: Period, appraiser: Any) -> N
     with pytest.raises(ValidationError, match="cần ghi lý do"):
         appraise(appraising, "1.1.1", "cham", "  ", appraiser)
     saved = appraise(appraising, "1.1.1", "cham", "Ban hành ngày 20/01, quá hạn.", appraiser)
-    assert (saved.appraised_value, saved.appraised_points, saved.appraisal_round) == ("cham", 0.5, 1)
+    assert (saved.appraised_value, saved.appraised_points, saved.appraisal_round) == (
+        "cham",
+        0.5,
+        1,
+    )
     event = AuditEvent.objects.get(action="score.appraise")
     assert event.reason == "Ban hành ngày 20/01, quá hạn."
 
@@ -57,9 +61,7 @@ def test_appraisals_are_versioned_too(appraising: Period, appraiser: Any) -> Non
     stale = score_of(appraising, "TN.SNV", "1.1.1")
     appraise(appraising, "1.1.1", "dung_han", "", appraiser)
     with pytest.raises(ConcurrentEditError):
-        score_appraise(
-            score=stale, value="khong", reason="x", version=stale.version, by=appraiser
-        )
+        score_appraise(score=stale, value="khong", reason="x", version=stale.version, by=appraiser)
     assert score_of(appraising, "TN.SNV", "1.1.1").appraised_value == "dung_han"
 
 
@@ -95,9 +97,9 @@ def test_explanation_and_second_round(
     answered = explanation_answer(request=request, answer="Kế hoạch số 12/KH.", by=snv)
     assert answered.answered_by == snv and answered.answered_at
     period = move(period, "second_appraisal")
-    assert [line.score.criterion for line in appraisal_queue(period, user=appraiser, open_only=True)] == [
-        "1.1.1"
-    ]
+    assert [
+        line.score.criterion for line in appraisal_queue(period, user=appraiser, open_only=True)
+    ] == ["1.1.1"]
     saved = appraise(period, "1.1.1", "dung_han", "", appraiser)
     assert saved.appraisal_round == 2
     assert appraisal_queue(period, user=appraiser, open_only=True) == []
@@ -109,7 +111,11 @@ def test_the_queue_filters_and_the_council_sees_every_change(
     appraise(appraising, "1.1.1", "cham", "Chậm 10 ngày.", appraiser)
     appraise(appraising, "1.2.2", "0", "", appraiser)
     everything = appraisal_queue(appraising, user=appraiser)
-    assert {line.score.assessment.unit.code for line in everything} == {"TN.SNV", "TN.STP", "TN.BDT"}
+    assert {line.score.assessment.unit.code for line in everything} == {
+        "TN.SNV",
+        "TN.STP",
+        "TN.BDT",
+    }
     assert all(line.item.self_assessed for line in everything)
     mine = appraisal_queue(appraising, user=appraiser, unit=units["TN.SNV"], field="1")
     assert len(mine) == 10 and all(line.item.group == "1" for line in mine)

@@ -108,7 +108,9 @@ def test_opening_the_self_assessment_creates_every_row(
     expected |= {i.code for i in method.bonus.items} | {i.code for i in method.penalty.items}
     assert len(expected) == 106
     for assessment in opened:
-        codes = list(Score.objects.filter(assessment=assessment).values_list("criterion", flat=True))
+        codes = list(
+            Score.objects.filter(assessment=assessment).values_list("criterion", flat=True)
+        )
         assert sorted(codes) == sorted(expected)
     assert Score.objects.filter(assessment__period=period).exclude(self_value="").count() == 0
     event = AuditEvent.objects.get(action="period.transition", new=S.SELF_ASSESSMENT)

@@ -94,9 +94,7 @@ def test_an_illegal_move_changes_nothing(draft_period: Any, units: Any, admin_us
 @pytest.mark.db
 def test_only_the_reform_office_moves_a_period(draft_period: Any, units: Any) -> None:
     with pytest.raises(PermissionDenied):
-        period_transition(
-            period=draft_period, to=S.SELF_ASSESSMENT, by=officer_of(units["TN.SNV"])
-        )
+        period_transition(period=draft_period, to=S.SELF_ASSESSMENT, by=officer_of(units["TN.SNV"]))
 
 
 @pytest.mark.db

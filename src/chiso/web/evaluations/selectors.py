@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -336,6 +336,18 @@ def _is_open(line: ScoreLine, state: str) -> bool:
     return line.score.appraisal_round is None
 
 
+def _appraisal_scope(user: Any) -> Callable[[Any, str | None], bool]:
+    """Whether `user` may appraise (unit, field), asked of the policy once per pair, or once
+    in all for an appraiser of every unit and field (the common case)."""
+    if policy.can(user, "score.appraise"):
+        return lambda unit, field_code: True
+    return functools.cache(
+        lambda unit, field_code: policy.can(
+            user, "score.appraise", unit=unit, field_code=field_code
+        )
+    )
+
+
 def appraisal_queue(
     period: Period,
     *,
@@ -350,9 +362,7 @@ def appraisal_queue(
     scores = Score.objects.filter(assessment__period=period)
     if unit is not None:
         scores = scores.filter(assessment__unit=unit)
-    allowed = functools.cache(
-        lambda unit_, field_: policy.can(user, "score.appraise", unit=unit_, field_code=field_)
-    )
+    allowed = _appraisal_scope(user)
     return [
         line
         for line in _lines(period, scores)
