@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.contrib import messages
@@ -203,6 +203,11 @@ def _rows(groups: list[Group]) -> Iterable[Row]:
     return (row for g in groups for row in g.rows if row.form is not None)
 
 
+def _posted_rows(groups: list[Group], data: Any) -> Iterable[Row]:
+    """The editable rows the browser posted (a row added since the page was read is not)."""
+    return (row for row in _rows(groups) if f"{row.code}-version" in data)
+
+
 def _rebind(row: Row, make_form: FormFactory, data: Any) -> None:
     row.form = make_form(row.tree, data)
 
@@ -266,7 +271,8 @@ def self_assessment(request: HttpRequest, unit_code: str) -> HttpResponse:
         row = _find_row(groups, leaf)
         _save_self_row(request, row, make_form)
         return render(request, "evaluations/_self_row.html", _row_context(row, True))
-    problems = [p for row in _rows(groups) for p in _save_self_row(request, row, make_form)]
+    rows = _posted_rows(groups, request.POST)
+    problems = [p for row in rows for p in _save_self_row(request, row, make_form)]
     if request.POST.get("action") == "submit" and not problems:
         problems = _try(services.assessment_submit, assessment=assessment, by=request.user)
         if not problems:
@@ -495,7 +501,8 @@ def appraisal(request: HttpRequest, unit_code: str) -> HttpResponse:
             _save_appraisal_row(request, row, may_ask)
             context = {**_row_context(row, True), "may_ask": may_ask}
             return render(request, "evaluations/_appraisal_row.html", context)
-        problems = [p for row in _rows(groups) for p in _save_appraisal_row(request, row, may_ask)]
+        rows = _posted_rows(groups, request.POST)
+        problems = [p for row in rows for p in _save_appraisal_row(request, row, may_ask)]
         if not problems:
             messages.success(request, _("Đã lưu kết quả thẩm định."))
             return redirect(request.path)
@@ -725,9 +732,10 @@ def survey_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_period(request, period, form, status=400)
     upload = form.cleaned_data["file"]
-    suffix = Path(upload.name).suffix.lower()[:8]
+    # The file keeps its own name (errors cite it) inside a private folder of its own.
+    name = PurePosixPath(upload.name.replace("\\", "/")).name.lstrip(".") or "survey.csv"
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"survey{suffix}"
+        path = Path(folder) / name
         with path.open("wb") as out:
             for chunk in upload.chunks():
                 out.write(chunk)
