@@ -126,7 +126,7 @@ def evidence_add(*, score: Score, upload: Any, by: Any) -> Evidence:
     """Attach an uploaded file (a Django `UploadedFile`) to a score as evidence."""
     with transaction.atomic():
         details = score_details(score)
-        policy.require(by, "assessment.edit", unit=details.unit)
+        policy.require(by, policy.Action.ASSESSMENT_EDIT, unit=details.unit)
         _require_evidence_window(details.score, details.period)
         content_type, sha256, size = _check_upload(upload)
         if Evidence.objects.filter(score=details.score, sha256=sha256).exists():
@@ -161,7 +161,7 @@ def evidence_remove(*, evidence: Evidence, by: Any) -> None:
     """Detach a file uploaded by mistake, in the same windows as adding one."""
     with transaction.atomic():
         details = score_details(evidence.score)
-        policy.require(by, "assessment.edit", unit=details.unit)
+        policy.require(by, policy.Action.ASSESSMENT_EDIT, unit=details.unit)
         _require_evidence_window(details.score, details.period)
         old = {"name": evidence.original_name, "sha256": evidence.sha256}
         evidence.delete()  # the file stays: its content is kept with the audit trail
@@ -178,6 +178,6 @@ def evidence_remove(*, evidence: Evidence, by: Any) -> None:
 def evidence_open(*, evidence: Evidence, by: Any) -> File:
     """The stored file, opened for reading, for someone allowed to see the unit's evidence."""
     evidence = Evidence.objects.select_related("score__assessment__unit").get(pk=evidence.pk)
-    policy.require(by, "evidence.view", unit=evidence.score.assessment.unit)
+    policy.require(by, policy.Action.EVIDENCE_VIEW, unit=evidence.score.assessment.unit)
     evidence.file.open("rb")
     return evidence.file

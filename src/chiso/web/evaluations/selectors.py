@@ -339,11 +339,11 @@ def _is_open(line: ScoreLine, state: str) -> bool:
 def _appraisal_scope(user: Any) -> Callable[[Any, str | None], bool]:
     """Whether `user` may appraise (unit, field), asked of the policy once per pair, or once
     in all for an appraiser of every unit and field (the common case)."""
-    if policy.can(user, "score.appraise"):
+    if policy.can(user, policy.Action.SCORE_APPRAISE):
         return lambda unit, field_code: True
     return functools.cache(
         lambda unit, field_code: policy.can(
-            user, "score.appraise", unit=unit, field_code=field_code
+            user, policy.Action.SCORE_APPRAISE, unit=unit, field_code=field_code
         )
     )
 

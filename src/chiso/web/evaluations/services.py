@@ -96,7 +96,7 @@ def _required_text(text: str, message: str) -> str:
 
 
 def period_create(*, year: int, title: str, by: Any) -> Period:
-    policy.require(by, "period.manage")
+    policy.require(by, policy.Action.PERIOD_MANAGE)
     with transaction.atomic():
         title = _required_text(title, "Cần nhập tên kỳ đánh giá.")
         if Period.objects.filter(year=year).exists():
@@ -131,7 +131,7 @@ def _method_data(method_yaml: str) -> Any:
 def period_set_method(*, period: Period, block: str, method_yaml: str, by: Any) -> PeriodMethod:
     """Store the method file `block` is scored by. Only in `draft`: once units have claimed
     points under a method, changing it would change what their claims mean."""
-    policy.require(by, "period.manage")
+    policy.require(by, policy.Action.PERIOD_MANAGE)
     with transaction.atomic():
         period = _locked(period)
         require_state(
@@ -166,7 +166,7 @@ def period_set_method(*, period: Period, block: str, method_yaml: str, by: Any) 
 
 def period_set_calendar(*, period: Period, by: Any, **dates: dt.date | None) -> Period:
     """Set some of the period's dates (`CALENDAR`); they must keep the workflow's order."""
-    policy.require(by, "period.manage")
+    policy.require(by, policy.Action.PERIOD_MANAGE)
     unknown = set(dates) - set(CALENDAR)
     if unknown:
         raise TypeError(f"unknown calendar dates: {', '.join(sorted(unknown))}")
@@ -212,7 +212,7 @@ def period_transition(*, period: Period, to: str, by: Any) -> Period:
     """Move the period to its next state. Opening the self-assessment creates every unit's
     assessment; publishing is not done here but by the publishing service (the council
     chair approves, with `period.approve`), which also freezes the results."""
-    policy.require(by, "period.manage")
+    policy.require(by, policy.Action.PERIOD_MANAGE)
     with transaction.atomic():
         period = _locked(period)
         if to == S.PUBLISHED and period.state == S.COUNCIL_REVIEW:
@@ -311,7 +311,7 @@ def score_self_assess(*, score: Score, value: Any, note: str, version: int, by: 
     """The unit's claim on one criterion, scored by the criterion's rule."""
     with transaction.atomic():
         details = score_details(score)
-        policy.require(by, "assessment.edit", unit=details.unit)
+        policy.require(by, policy.Action.ASSESSMENT_EDIT, unit=details.unit)
         require_self_assessment_open(details.period, timezone.localdate())
         require_assessment_draft(details.score.assessment)
         _require_applies(details, self_assessed=True)
@@ -379,7 +379,7 @@ def assessment_submit(*, assessment: Assessment, by: Any) -> Assessment:
     """
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        policy.require(by, "assessment.edit", unit=assessment.unit)
+        policy.require(by, policy.Action.ASSESSMENT_EDIT, unit=assessment.unit)
         require_self_assessment_open(assessment.period, timezone.localdate())
         require_assessment_draft(assessment)
         problems = _submit_problems(assessment)
@@ -392,7 +392,7 @@ def assessment_withdraw(*, assessment: Assessment, by: Any) -> Assessment:
     """Take a submitted assessment back to edit it, while the self-assessment window is open."""
     with transaction.atomic():
         assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-        policy.require(by, "assessment.edit", unit=assessment.unit)
+        policy.require(by, policy.Action.ASSESSMENT_EDIT, unit=assessment.unit)
         require_self_assessment_open(assessment.period, timezone.localdate())
         if assessment.status != AssessmentStatus.SUBMITTED:
             raise WorkflowError("Hồ sơ chưa nộp.", "The assessment is not submitted.")
@@ -431,7 +431,7 @@ def score_appraise(*, score: Score, value: Any, reason: str, version: int, by: A
     with transaction.atomic():
         details = score_details(score)
         field_code = details.item.field_code
-        policy.require(by, "score.appraise", unit=details.unit, field_code=field_code)
+        policy.require(by, policy.Action.SCORE_APPRAISE, unit=details.unit, field_code=field_code)
         state = details.period.state
         require_state(state, *ROUNDS, action_vi="thẩm định", action_en="appraise")
         _require_applies(details, self_assessed=True)
@@ -478,7 +478,9 @@ def explanation_request(*, score: Score, message: str, by: Any) -> ExplanationRe
     with transaction.atomic():
         details = score_details(score)
         field_code = details.item.field_code
-        policy.require(by, "explanation.request", unit=details.unit, field_code=field_code)
+        policy.require(
+            by, policy.Action.EXPLANATION_REQUEST, unit=details.unit, field_code=field_code
+        )
         require_state(
             details.period.state,
             S.APPRAISAL,
@@ -508,7 +510,7 @@ def explanation_answer(*, request: ExplanationRequest, answer: str, by: Any) -> 
             "score__assessment__period", "score__assessment__unit"
         ).get(pk=request.pk)
         assessment = request.score.assessment
-        policy.require(by, "explanation.answer", unit=assessment.unit)
+        policy.require(by, policy.Action.EXPLANATION_ANSWER, unit=assessment.unit)
         require_state(
             assessment.period.state, S.EXPLANATION, action_vi="giải trình", action_en="explain"
         )
@@ -539,7 +541,7 @@ def survey_import(*, period: Period, path: Path | str, by: Any) -> int:
     All or nothing: every bad row is reported with its row and column and nothing is saved.
     Blank cells are skipped. Allowed until the council's review starts (results then freeze).
     Returns how many scores changed."""
-    policy.require(by, "survey.import")
+    policy.require(by, policy.Action.SURVEY_IMPORT)
     path = Path(path)
     with transaction.atomic():
         period = _locked(period)
