@@ -91,3 +91,10 @@ def test_an_explanation_is_requested_then_answered(
     assert client.post(url, answer).status_code == 302
     request.refresh_from_db()
     assert request.answer == "Báo cáo số 12/BC-SNV." and request.answered_by == officer
+
+
+def test_the_appraisal_page_takes_a_bounded_number_of_queries(
+    signed_in: Any, appraising: Period, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(25):
+        assert signed_in.get(URL).status_code == 200

@@ -72,6 +72,7 @@ def test_an_htmx_post_saves_one_row_and_returns_that_row(signed_in: Any, period:
     assert "= 1 điểm" in fragment  # the points, computed on the server
     assert 'name="1.1.2-version" value="2"' in fragment
     assert "Đã lưu" in fragment and 'hx-swap-oob="innerHTML"' in fragment
+    assert '<p id="progress-box" hx-swap-oob="true">' in fragment and "Đã chấm 1/" in fragment
     assert score_of(period, "TN.SNV", "1.1.2").self_points == 1.0
     assert score_of(period, "TN.SNV", "1.1.1").self_value == ""  # only the named row
 

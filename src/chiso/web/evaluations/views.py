@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -270,7 +270,8 @@ def self_assessment(request: HttpRequest, unit_code: str) -> HttpResponse:
     if _is_htmx(request) and leaf:
         row = _find_row(groups, leaf)
         _save_self_row(request, row, make_form)
-        return render(request, "evaluations/_self_row.html", _row_context(row, True))
+        context = {**_row_context(row, True), "progress": _progress(assessment)}
+        return render(request, "evaluations/_self_row.html", context)
     rows = _posted_rows(groups, request.POST)
     problems = [p for row in rows for p in _save_self_row(request, row, make_form)]
     if request.POST.get("action") == "submit" and not problems:
@@ -335,10 +336,8 @@ def _save_self_row(request: HttpRequest, row: Row, make_form: FormFactory) -> li
 def _refresh_row(row: Row, make_form: FormFactory) -> None:
     """Re-read a saved row so it shows the new value, points, version and files."""
     score = Score.objects.get(pk=row.tree.score.pk)  # type: ignore[union-attr]
-    row.tree = selectors.TreeRow(
-        **{**row.tree.__dict__, "score": score, "evidence_count": score.evidence.count()}
-    )
     row.evidence = list(score.evidence.order_by("id"))
+    row.tree = replace(row.tree, score=score, evidence_count=len(row.evidence))
     row.saved = True
     _rebind(row, make_form, None)
 
