@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -23,10 +22,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chiso.engine.numbers import display
 from chiso.web.accounts import policy
 from chiso.web.accounts.models import Role, RoleAssignment
-from chiso.web.evaluations import selectors, services
+from chiso.web.evaluations import pages, selectors, services
 from chiso.web.evaluations.evidence import evidence_add, evidence_open
 from chiso.web.evaluations.forms import (
     AnswerForm,
@@ -36,7 +34,6 @@ from chiso.web.evaluations.forms import (
     TransitionForm,
     as_raw,
     digest,
-    value_text,
 )
 from chiso.web.evaluations.models import (
     Assessment,
@@ -83,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"period": period, "roles": roles}
     if period is not None:
         units = [r.unit for r in roles if r.role == Role.OFFICER and r.unit is not None]
-        context["assessments"] = [_progress(a) for a in _assessments(period, units)]
+        context["assessments"] = [pages.progress(a) for a in _assessments(period, units)]
         context["is_appraiser"] = any(r.role == Role.APPRAISER for r in roles)
         if context["is_appraiser"]:
             queue = selectors.appraisal_queue(period, user=request.user, open_only=True)
@@ -96,130 +93,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _assessments(period: Period, units: list[Unit]) -> Iterable[Assessment]:
     return Assessment.objects.filter(period=period, unit__in=units).select_related("unit")
-
-
-@dataclass
-class Progress:
-    assessment: Assessment
-    done: int
-    total: int
-    points: float
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 100
-
-
-def _progress(assessment: Assessment) -> Progress:
-    return Progress(assessment, *selectors.assessment_progress(assessment))
-
-
-# --- criterion rows -----------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    """One row of a criteria page: the tree row, its input form when editable, and the outcome
-    of the last save (saved, or someone else's newer value)."""
-
-    tree: selectors.TreeRow
-    form: Any = None
-    evidence: list[Evidence] = field(default_factory=list)
-    explanations: list[ExplanationRequest] = field(default_factory=list)
-    saved: bool = False
-    conflict: Score | None = None
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def code(self) -> str:
-        return self.tree.node.code
-
-    @property
-    def claim_text(self) -> str:
-        score = self.tree.score
-        return value_text(self.tree.node, score.self_value) if score else ""
-
-    @property
-    def appraised_text(self) -> str:
-        score = self.tree.score
-        return value_text(self.tree.node, score.appraised_value) if score else ""
-
-    @property
-    def conflict_text(self) -> str:
-        if self.conflict is None:
-            return ""
-        value = self.conflict.appraised_value if self.appraising else self.conflict.self_value
-        return value_text(self.tree.node, value)
-
-    @property
-    def appraising(self) -> bool:
-        return isinstance(self.form, AppraisalForm)
-
-
-@dataclass
-class Group:
-    code: str
-    title: str
-    max: float
-    rows: list[Row]
-    editable: bool = False
-
-
-FormFactory = Callable[[selectors.TreeRow, Any], Any]
-
-
-def _groups(
-    assessment: Assessment, make_form: FormFactory | None, editable: Callable[[str], bool]
-) -> list[Group]:
-    """The unit's criteria tree as page groups; `make_form(tree_row, data)` for editable rows."""
-    files = _by_score(Evidence.objects.filter(score__assessment=assessment).order_by("id"))
-    asked = _by_score(
-        ExplanationRequest.objects.filter(score__assessment=assessment).order_by("requested_at")
-    )
-    groups = []
-    for g in selectors.assessment_tree(assessment):
-        may = editable(g.code)
-        rows = []
-        for tree in g.rows:
-            row = Row(tree)
-            if tree.score is not None:
-                row.evidence = files.get(tree.score.pk, [])
-                row.explanations = asked.get(tree.score.pk, [])
-                if may and make_form and tree.applies and tree.self_assessed:
-                    row.form = make_form(tree, None)
-            rows.append(row)
-        groups.append(Group(g.code, g.title, g.max, rows, may))
-    return groups
-
-
-def _by_score(objects: Iterable[Any]) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = {}
-    for obj in objects:
-        grouped.setdefault(obj.score_id, []).append(obj)
-    return grouped
-
-
-def _rows(groups: list[Group]) -> Iterable[Row]:
-    return (row for g in groups for row in g.rows if row.form is not None)
-
-
-def _posted_rows(groups: list[Group], data: Any) -> Iterable[Row]:
-    """The editable rows the browser posted (a row added since the page was read is not)."""
-    return (row for row in _rows(groups) if f"{row.code}-version" in data)
-
-
-def _rebind(row: Row, make_form: FormFactory, data: Any) -> None:
-    row.form = make_form(row.tree, data)
-
-
-def _keep_input(row: Row, data: Any, make_form: FormFactory, fresh: Score, seen: str) -> None:
-    """After a conflict: keep what the user typed, but on the newer version, so that saving
-    again is a deliberate choice to replace the other person's value."""
-    data = data.copy()
-    data[f"{row.code}-version"] = fresh.version
-    data[f"{row.code}-seen"] = seen
-    row.conflict = fresh
-    _rebind(row, make_form, data)
 
 
 # --- self-assessment ----------------------------------------------------------------------------
@@ -263,16 +136,16 @@ def self_assessment(request: HttpRequest, unit_code: str) -> HttpResponse:
     def make_form(tree: selectors.TreeRow, data: Any) -> SelfAssessmentForm:
         return _self_form(tree, data, request.FILES if data is not None else None)
 
-    groups = _groups(assessment, make_form, lambda code: editable)
+    groups = pages.groups(assessment, make_form, lambda code: editable)
     if request.method != "POST":
         return _render_self(request, assessment, period, groups, editable)
     leaf = request.POST.get("leaf")
     if _is_htmx(request) and leaf:
-        row = _find_row(groups, leaf)
+        row = pages.find_row(groups, leaf)
         _save_self_row(request, row, make_form)
-        context = {**_row_context(row, True), "progress": _progress(assessment)}
+        context = {**_row_context(row, True), "progress": pages.progress(assessment)}
         return render(request, "evaluations/_self_row.html", context)
-    rows = _posted_rows(groups, request.POST)
+    rows = pages.posted_rows(groups, request.POST)
     problems = [p for row in rows for p in _save_self_row(request, row, make_form)]
     if request.POST.get("action") == "submit" and not problems:
         problems = _try(services.assessment_submit, assessment=assessment, by=request.user)
@@ -285,13 +158,6 @@ def self_assessment(request: HttpRequest, unit_code: str) -> HttpResponse:
     return _render_self(request, assessment, period, groups, editable, problems, status=400)
 
 
-def _find_row(groups: list[Group], code: str) -> Row:
-    for row in _rows(groups):
-        if row.code == code:
-            return row
-    raise Http404(_("Không có tiêu chí này hoặc tiêu chí không nhập điểm được."))
-
-
 def _try(service: Callable[..., Any], **kwargs: Any) -> list[str]:
     """Run a service; the problems it reports, for the page (empty when it succeeded)."""
     try:
@@ -301,9 +167,9 @@ def _try(service: Callable[..., Any], **kwargs: Any) -> list[str]:
     return []
 
 
-def _save_self_row(request: HttpRequest, row: Row, make_form: FormFactory) -> list[str]:
+def _save_self_row(request: HttpRequest, row: pages.Row, make_form: pages.FormFactory) -> list[str]:
     """Save one row from the posted form; the problems to show at the top of the page."""
-    _rebind(row, make_form, request.POST)
+    pages.rebind(row, make_form, request.POST)
     form, score = row.form, row.tree.score
     if not form.is_valid():
         return [_("Tiêu chí %(code)s: kiểm tra lại giá trị đã nhập.") % {"code": row.code}]
@@ -320,7 +186,7 @@ def _save_self_row(request: HttpRequest, row: Row, make_form: FormFactory) -> li
         except services.ConcurrentEditError:
             fresh = Score.objects.get(pk=score.pk)
             seen = digest(fresh.self_value, fresh.self_note)
-            _keep_input(row, request.POST, make_form, fresh, seen)
+            pages.keep_input(row, request.POST, make_form, fresh, seen)
             return [_("Tiêu chí %(code)s: người khác vừa sửa.") % {"code": row.code}]
         except (ValidationError, WorkflowError) as exc:
             row.errors = _messages_of(exc)
@@ -329,20 +195,11 @@ def _save_self_row(request: HttpRequest, row: Row, make_form: FormFactory) -> li
         row.errors = _try(evidence_add, score=score, upload=upload, by=request.user)
         if row.errors:
             return row.errors
-    _refresh_row(row, make_form)
+    pages.refresh_row(row, make_form)
     return []
 
 
-def _refresh_row(row: Row, make_form: FormFactory) -> None:
-    """Re-read a saved row so it shows the new value, points, version and files."""
-    score = Score.objects.get(pk=row.tree.score.pk)  # type: ignore[union-attr]
-    row.evidence = list(score.evidence.order_by("id"))
-    row.tree = replace(row.tree, score=score, evidence_count=len(row.evidence))
-    row.saved = True
-    _rebind(row, make_form, None)
-
-
-def _row_context(row: Row, editable: bool) -> dict[str, Any]:
+def _row_context(row: pages.Row, editable: bool) -> dict[str, Any]:
     return {"row": row, "editable": editable, "htmx": True}
 
 
@@ -350,7 +207,7 @@ def _render_self(
     request: HttpRequest,
     assessment: Assessment,
     period: Period,
-    groups: list[Group],
+    groups: list[pages.Group],
     editable: bool,
     problems: list[str] | None = None,
     status: int = 200,
@@ -361,7 +218,7 @@ def _render_self(
         "unit": assessment.unit,
         "groups": groups,
         "editable": editable,
-        "progress": _progress(assessment),
+        "progress": pages.progress(assessment),
         "problems": problems or [],
         "may_withdraw": assessment.status == AssessmentStatus.SUBMITTED
         and period.state == PeriodState.SELF_ASSESSMENT
@@ -491,16 +348,16 @@ def appraisal(request: HttpRequest, unit_code: str) -> HttpResponse:
     period = _period()
     assessment = _assessment_of(unit_code, period)
     editable = _appraisable_groups(request.user, assessment, period)
-    groups = _groups(assessment, _appraise_form, editable)
+    groups = pages.groups(assessment, _appraise_form, editable)
     may_ask = period.state == PeriodState.APPRAISAL
     if request.method == "POST":
         leaf = request.POST.get("leaf")
         if _is_htmx(request) and leaf:
-            row = _find_row(groups, leaf)
+            row = pages.find_row(groups, leaf)
             _save_appraisal_row(request, row, may_ask)
             context = {**_row_context(row, True), "may_ask": may_ask}
             return render(request, "evaluations/_appraisal_row.html", context)
-        rows = _posted_rows(groups, request.POST)
+        rows = pages.posted_rows(groups, request.POST)
         problems = [p for row in rows for p in _save_appraisal_row(request, row, may_ask)]
         if not problems:
             messages.success(request, _("Đã lưu kết quả thẩm định."))
@@ -519,8 +376,8 @@ def appraisal(request: HttpRequest, unit_code: str) -> HttpResponse:
     return render(request, "evaluations/appraisal.html", context, status=400 if problems else 200)
 
 
-def _save_appraisal_row(request: HttpRequest, row: Row, may_ask: bool) -> list[str]:
-    _rebind(row, _appraise_form, request.POST)
+def _save_appraisal_row(request: HttpRequest, row: pages.Row, may_ask: bool) -> list[str]:
+    pages.rebind(row, _appraise_form, request.POST)
     form, score = row.form, row.tree.score
     if not form.is_valid():
         return [_("Tiêu chí %(code)s: kiểm tra lại điểm thẩm định.") % {"code": row.code}]
@@ -537,7 +394,7 @@ def _save_appraisal_row(request: HttpRequest, row: Row, may_ask: bool) -> list[s
         except services.ConcurrentEditError:
             fresh = Score.objects.get(pk=score.pk)
             seen = digest(fresh.appraised_value, fresh.appraisal_reason)
-            _keep_input(row, request.POST, _appraise_form, fresh, seen)
+            pages.keep_input(row, request.POST, _appraise_form, fresh, seen)
             return [_("Tiêu chí %(code)s: người khác vừa sửa.") % {"code": row.code}]
         except (ValidationError, WorkflowError) as exc:
             row.errors = _messages_of(exc)
@@ -549,7 +406,7 @@ def _save_appraisal_row(request: HttpRequest, row: Row, may_ask: bool) -> list[s
         )
         if row.errors:
             return row.errors
-    _refresh_row(row, _appraise_form)
+    pages.refresh_row(row, _appraise_form)
     row.explanations = list(score.explanations.order_by("requested_at"))
     return []
 
@@ -616,49 +473,12 @@ def council(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "results.view_draft")
     context = {
         "period": period,
-        "blocks": [_block_table(period, b) for b in sorted(selectors.period_methods(period))],
+        "blocks": [pages.block_table(period, b) for b in sorted(selectors.period_methods(period))],
         "changes": selectors.appraisal_changes(period),
         "may_publish": period.state == PeriodState.COUNCIL_REVIEW
         and policy.can(request.user, "period.approve"),
     }
     return render(request, "evaluations/council.html", context)
-
-
-def _block_table(period: Period, block: str) -> dict[str, Any]:
-    """One block's draft results as display rows: rank, unit, index, band, field indices."""
-    method = selectors.period_method(period, block)
-    result = selectors.period_results(period, block)
-    d = result.display
-
-    def fmt(value: float | None) -> str:
-        return display(value, d.index_decimals, d.rounding).replace(".", ",")
-
-    fields = [f.code for f in method.criteria]
-    by_unit: dict[str, dict[str, str]] = {}
-    for row in result.fields.iter_rows(named=True):
-        by_unit.setdefault(row["unit"], {})[row["field"]] = fmt(row["index"])
-    units = sorted(result.units.iter_rows(named=True), key=_rank_key)
-    rows = [
-        {
-            **u,
-            "index_text": fmt(u["index"]),
-            "total_text": display(u["total"], d.points_decimals, d.rounding).replace(".", ","),
-            "fields": [by_unit.get(u["unit"], {}).get(f, "") for f in fields],
-        }
-        for u in units
-    ]
-    block_info = method.block(block)
-    return {
-        "code": block,
-        "title": block_info.title if block_info else block,
-        "fields": method.criteria,
-        "rows": rows,
-    }
-
-
-def _rank_key(row: dict[str, Any]) -> tuple[bool, float, str]:
-    rank = row.get("rank")
-    return (rank is None, rank if rank is not None else 0, row["unit"])
 
 
 @login_required
