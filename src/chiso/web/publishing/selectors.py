@@ -23,7 +23,8 @@ def snapshots_published() -> QuerySet[Snapshot]:
         .select_related("period")
         .defer("inputs", "results", "method_yaml")
         .annotate(ranking=KeyTransform("units", "results"))
-        .order_by("-period__year", "block")
+        # Within a year, blocks in the order they were published (the period's method order).
+        .order_by("-period__year", "id")
     )
 
 
@@ -47,7 +48,7 @@ def snapshot_of(year: int, block: str, *, full: bool = False) -> Snapshot | None
 def unit_history(unit_code: str) -> list[dict[str, Any]]:
     """The unit's row in every published snapshot that ranks it, oldest year first."""
     history = []
-    for snapshot in snapshots_published().defer("extras").order_by("period__year", "block"):
+    for snapshot in snapshots_published().defer("extras").order_by("period__year", "id"):
         for row in snapshot.ranking or ():
             if row["unit"] == unit_code:
                 history.append(_history_row(snapshot, row))

@@ -142,7 +142,7 @@ def lineage_of(units: list[Unit]) -> Lineage | None:
 
 
 def _blocks(period: Period) -> list[str]:
-    return list(period.methods.order_by("block").values_list("block", flat=True))
+    return list(period.methods.order_by("id").values_list("block", flat=True))
 
 
 def _publish_block(period: Period, block: str, by: Any) -> Snapshot:
