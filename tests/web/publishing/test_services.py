@@ -128,3 +128,16 @@ def test_selectors_read_published_snapshots_only(chair: Any) -> None:
     history = unit_history("TN.SCT")
     assert [(h["year"], h["rank"]) for h in history] == [(2023, 1), (2024, 1)]
     assert round(history[1]["index"], 1) == 90.9
+
+
+def test_a_value_the_method_cannot_read_stops_the_publication(admin_user: Any, chair: Any) -> None:
+    period = period_in_review(2024, admin_user)
+    score = Score.objects.get(
+        assessment__period=period, assessment__unit__code="TN.SNV", criterion="1.1.1"
+    )
+    Score.objects.filter(pk=score.pk).update(appraised_value="không đọc được")
+    with pytest.raises(WorkflowError, match=r"TN\.SNV"):
+        period_publish(period=period, by=chair)
+    period.refresh_from_db()
+    assert period.state == PeriodState.COUNCIL_REVIEW
+    assert not Snapshot.objects.exists()

@@ -13,12 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from chiso.engine import Lineage, Unit
+from chiso.engine import InputError, Lineage, Unit
 from chiso.web.accounts.policy import Action, require
 from chiso.web.audit.services import audit_record
 from chiso.web.evaluations.models import Period, PeriodState
 from chiso.web.evaluations.selectors import period_inputs
-from chiso.web.evaluations.workflow import check_transition, require_state
+from chiso.web.evaluations.workflow import WorkflowError, check_transition, require_state
 from chiso.web.publishing.build import (
     inputs_from_json,
     lineage_from_json,
@@ -148,11 +148,19 @@ def _blocks(period: Period) -> list[str]:
 def _publish_block(period: Period, block: str, by: Any) -> Snapshot:
     _, units, rows = period_inputs(period, block)
     yaml = period.methods.get(block=block).method_yaml
-    built = snapshot_build(
-        method_yaml=yaml,
-        units=units,
-        rows=rows,
-        previous=snapshot_published(year=period.year - 1, block=block),
-        lineage=lineage_of(units),
-    )
+    try:
+        built = snapshot_build(
+            method_yaml=yaml,
+            units=units,
+            rows=rows,
+            previous=snapshot_published(year=period.year - 1, block=block),
+            lineage=lineage_of(units),
+        )
+    except InputError as exc:
+        # A value the method cannot read: nothing is published, the council sees why.
+        problems = "; ".join(p.render("vi") for p in exc.problems[:5])
+        raise WorkflowError(
+            f"Khối '{block}': chưa tính được kết quả — {problems}",
+            f"Block '{block}' cannot be computed: {exc}",
+        ) from exc
     return snapshot_create(period=period, block=block, method_yaml=yaml, built=built, by=by)
