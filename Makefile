@@ -12,9 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-## demo: compute the Thái Nguyên example year and explain one unit (SQLite, local files)
+## demo: the web app on SQLite with the example years published; prints the address and logins
 demo: $(STAMP)
 	$(PY) -m chiso demo
+	$(PY) -m chiso web demo --port $(or $(PORT),8000)
 
 ## test: lint, then the whole suite on SQLite, then the database tests on PostgreSQL
 test: lint test-sqlite test-postgres
