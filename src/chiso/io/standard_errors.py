@@ -39,3 +39,49 @@ def read_standard_errors(path: Path) -> dict[tuple[str, str], float]:
     if problems:
         raise InputError(problems)
     return out
+
+
+def survey_standard_errors(path: Path) -> dict[tuple[str, str], float]:
+    """The optional `se` column of a survey results file (unit, criterion, value[, se]): the
+    standard error of each value, in the value's unit (percentage points for a rate). A file
+    without the column gives no errors; a bad cell is reported with its row and column."""
+    table = read_table(path)
+    names = [h.strip().lower() for h in table.header]
+    if "se" not in names:
+        return {}
+    unit = table.column("unit")
+    criterion = table.column("criterion")
+    if unit is None or criterion is None:
+        return {}
+    se = names.index("se")
+    out: dict[tuple[str, str], float] = {}
+    problems = []
+    for number, cells in table.rows:
+        raw = cells[se] if se < len(cells) else None
+        if raw is None or not str(raw).strip():
+            continue
+        try:
+            value = _non_negative(raw)
+        except ValueError as exc:
+            problems.append(
+                Problem(
+                    "INP004",
+                    table.where(number, se),
+                    {"value": raw, "criterion": "se", "detail": str(exc)},
+                )
+            )
+            continue
+        out[(str(cells[unit]).strip(), str(cells[criterion]).strip())] = value
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _non_negative(raw: object) -> float:
+    try:
+        value = float(str(raw).strip().replace(",", "."))
+    except ValueError:
+        raise ValueError("not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("a standard error must be a finite number ≥ 0")
+    return value

@@ -91,3 +91,30 @@ def test_survey_import_is_for_the_office_and_before_the_council(
     period = move(appraising, "council_review")
     with pytest.raises(WorkflowError):
         survey_import(period=period, path=path, by=admin_user)
+
+
+def test_standard_errors_are_stored_in_points_and_combined_per_component(
+    appraising: Period, admin_user: Any, tmp_path: Path
+) -> None:
+    from chiso.web.evaluations.selectors import period_standard_errors
+
+    path = write(
+        tmp_path,
+        "unit,criterion,value,se\nTN.SNV,8.1.1,90,2\nTN.SNV,8.1.2,80,4\nTN.STP,8.1.1,85,\n",
+    )
+    survey_import(period=appraising, path=path, by=admin_user)
+    assert score_of(appraising, "TN.SNV", "8.1.1").appraised_se == pytest.approx(1.5 * 2 / 100)
+    assert score_of(appraising, "TN.STP", "8.1.1").appraised_se is None
+    errors = period_standard_errors(appraising, "so")
+    assert errors == {("TN.SNV", "survey"): pytest.approx((0.03**2 + 0.06**2) ** 0.5)}
+
+
+def test_standard_error_problems_are_named(
+    appraising: Period, admin_user: Any, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "unit,criterion,value,se\nTN.SNV,8.1.1,90,-1\nTN.SNV,8.1.2,80,x\n")
+    with pytest.raises(ValidationError) as caught:
+        survey_import(period=appraising, path=path, by=admin_user)
+    text = " ".join(caught.value.messages)
+    assert "row 2" in text and "row 3" in text and "≥ 0" in text
+    assert score_of(appraising, "TN.SNV", "8.1.1").appraised_se is None

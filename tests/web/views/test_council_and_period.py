@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,3 +96,26 @@ def test_survey_import_lists_errors_with_their_place(
     response = client.post(url, {"file": csv_file("TN.SNV,8.1.1,85\n")})
     assert response.status_code == 302
     assert score_of(period, "TN.SNV", "8.1.1").appraised_value == "85"
+
+
+def test_council_shows_rank_intervals_once_survey_errors_are_imported(
+    client: Any, chair: Any, admin_user: Any, period: Any, move: Any, tmp_path: Path
+) -> None:
+    from chiso.web.evaluations.services import survey_import
+
+    period = move(period, "appraisal")
+    path = tmp_path / "khao-sat.csv"
+    path.write_text(
+        "unit,criterion,value,se\nTN.SNV,8.1.1,90,3\nTN.STP,8.1.1,88,3\n", encoding="utf-8"
+    )
+    survey_import(period=period, path=path, by=admin_user)
+    client.force_login(chair)
+    page = client.get("/quan-ly/hoi-dong/").content.decode()
+    assert "Khoảng hạng (90%)" in page
+    for code in ("TN.SNV", "TN.STP", "TN.BDT"):
+        claim_all(period, code)
+    move(period, "council_review")
+    client.post(reverse("evaluations:council_publish"), {"confirm": "1"})
+    snapshot = Snapshot.objects.get(period=period, block="so")
+    intervals = snapshot.extras["rank_intervals"]
+    assert intervals is not None and len(intervals["units"]) == 3

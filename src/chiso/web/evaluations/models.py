@@ -108,6 +108,12 @@ class Score(models.Model):
     appraised_points = models.FloatField(null=True, blank=True)
     appraisal_reason = models.TextField(_("lý do thẩm định"), blank=True)
     appraisal_round = models.PositiveSmallIntegerField(null=True, blank=True)
+    appraised_se = models.FloatField(
+        _("sai số chuẩn"),
+        null=True,
+        blank=True,
+        help_text=_("sai số chuẩn của kết quả điều tra, tính theo điểm của tiêu chí"),
+    )
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,9 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import polars as pl
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from chiso.engine import Method, ParResult, compare_years, rank_intervals
 from chiso.engine.numbers import display
 from chiso.web.evaluations import selectors
 from chiso.web.evaluations.forms import AppraisalForm, value_text
@@ -174,9 +176,13 @@ def block_table(period: Period, block: str) -> dict[str, Any]:
     for row in result.fields.iter_rows(named=True):
         by_unit.setdefault(row["unit"], {})[row["field"]] = fmt(row["index"])
     units = sorted(result.units.iter_rows(named=True), key=_rank_key)
+    changes = _changes(period, block, result)
+    intervals = _intervals(period, block, method, result)
     rows = [
         {
             **u,
+            **changes.get(u["unit"], {}),
+            "interval": intervals.get(u["unit"], ""),
             "index_text": fmt(u["index"]),
             "total_text": display(u["total"], d.points_decimals, d.rounding).replace(".", ","),
             "fields": [by_unit.get(u["unit"], {}).get(f, "") for f in fields],
@@ -189,6 +195,50 @@ def block_table(period: Period, block: str) -> dict[str, Any]:
         "title": block_info.title if block_info else block,
         "fields": method.criteria,
         "rows": rows,
+        "has_history": bool(changes),
+        "has_intervals": bool(intervals),
+    }
+
+
+def _changes(period: Period, block: str, result: ParResult) -> dict[str, dict[str, Any]]:
+    """Change in index and rank against last year's published result of the block."""
+    from chiso.web.publishing.services import lineage_of, snapshot_published
+
+    previous = snapshot_published(year=period.year - 1, block=block)
+    if previous is None:
+        return {}
+    before = pl.DataFrame(previous.results["units"]).select("unit", "index", "rank")
+    history = compare_years(
+        result.units, before, lineage_of(selectors.period_inputs(period, block)[1])
+    )
+    d = result.display
+    return {
+        row["unit"]: {
+            "index_change_text": _signed(row["index_change"], d.index_decimals, d.rounding),
+            "rank_change": row["rank_change"],
+        }
+        for row in history.iter_rows(named=True)
+    }
+
+
+def _signed(value: float | None, decimals: int, rounding: str) -> str:
+    if value is None:
+        return ""
+    text = display(value, decimals, rounding).replace(".", ",")
+    return text if text.startswith("-") else f"+{text}"
+
+
+def _intervals(period: Period, block: str, method: Method, result: ParResult) -> dict[str, str]:
+    """90 % rank intervals from the survey's standard errors, where any were imported."""
+    errors = selectors.period_standard_errors(period, block)
+    if not errors:
+        return {}
+    intervals = rank_intervals(method, result, errors, draws=10_000, seed=period.year)
+    return {
+        row["unit"]: str(row["rank_low"])
+        if row["rank_low"] == row["rank_high"]
+        else f"{row['rank_low']}–{row['rank_high']}"
+        for row in intervals.units.iter_rows(named=True)
     }
 
 

@@ -187,6 +187,22 @@ def period_inputs(period: Period, block: str) -> tuple[Method, list[EngineUnit],
     return method, list(units), rows
 
 
+def period_standard_errors(period: Period, block: str) -> dict[tuple[str, str], float]:
+    """(unit, component) → standard error of the component's points, from the survey leaves'
+    errors as imported; leaves are taken as independent, so their variances add."""
+    method = period_method(period, block)
+    component = {leaf.code: method.component_of(leaf).code for leaf in method.leaves}
+    variances: dict[tuple[str, str], float] = {}
+    errors = Score.objects.filter(
+        assessment__period=period, assessment__unit__block=block, appraised_se__isnull=False
+    ).values_list("assessment__unit__code", "criterion", "appraised_se")
+    for unit, criterion, se in errors:
+        if criterion in component:
+            key = (unit, component[criterion])
+            variances[key] = variances.get(key, 0.0) + se * se
+    return {key: variance**0.5 for key, variance in variances.items()}
+
+
 def period_results(period: Period, block: str) -> ParResult:
     """Draft results for the council, computed on request. Staff only: the caller must
     `policy.require(user, "results.view_draft")` — public pages read snapshots, never this."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from chiso.engine import InputError, ScoreRow, check_method, content_hash
 from chiso.engine.problems import errors_only
 from chiso.engine.reading import InputValueError
 from chiso.io.method_files import parse_yaml
+from chiso.io.standard_errors import survey_standard_errors
 from chiso.io.tables import read_scores
 from chiso.web.accounts import policy
 from chiso.web.audit.services import audit_record
@@ -553,23 +554,31 @@ def survey_import(*, period: Period, path: Path | str, by: Any) -> int:
         )
         try:
             rows = read_scores(path).rows
+            errors = survey_standard_errors(path)
         except InputError as exc:
             raise ValidationError([p.render("vi") for p in exc.problems]) from None
-        updates = _survey_updates(period, rows)
+        updates = _survey_updates(period, rows, errors)
         reason = f"Kết quả điều tra xã hội học/SIPAS (tệp {path.name})"
-        changed = [(s, t, p) for s, t, p in updates if t != s.appraised_value]
-        for score, text, points in changed:
-            _survey_save(period, score, text, points, reason, by)
+        changed = [u for u in updates if (u[1], u[3]) != (u[0].appraised_value, u[0].appraised_se)]
+        for score, text, points, se in changed:
+            _survey_save(period, score, text, points, se, reason, by)
     return len(changed)
 
 
 def _survey_save(
-    period: Period, score: Score, text: str, points: float, reason: str, by: Any
+    period: Period,
+    score: Score,
+    text: str,
+    points: float,
+    se: float | None,
+    reason: str,
+    by: Any,
 ) -> None:
     old = score.appraised_value
     Score.objects.filter(pk=score.pk).update(
         appraised_value=text,
         appraised_points=points,
+        appraised_se=se,
         appraisal_reason=reason,
         version=F("version") + 1,
         updated_at=timezone.now(),
@@ -631,7 +640,9 @@ class _SurveyTargets:
         return score, item
 
 
-def _survey_updates(period: Period, rows: Sequence[ScoreRow]) -> list[tuple[Score, str, float]]:
+def _survey_updates(
+    period: Period, rows: Sequence[ScoreRow], standard_errors: Mapping[tuple[str, str], float]
+) -> list[tuple[Score, str, float, float | None]]:
     targets = _SurveyTargets.of(period)
     updates, errors = [], []
     for row in rows:
@@ -639,12 +650,24 @@ def _survey_updates(period: Period, rows: Sequence[ScoreRow]) -> list[tuple[Scor
             continue
         try:
             score, item = targets.score(row)
-            updates.append((score, *_survey_points(item, row)))
+            se = _se_points(item, standard_errors.get((row.unit, row.criterion)))
+            updates.append((score, *_survey_points(item, row), se))
         except ValidationError as exc:
             errors.append(f"{_where_vi(row.where)}: {exc.message}")
     if errors:
         raise ValidationError(errors, code="survey_rows")
     return updates
+
+
+def _se_points(item: Item, se: float | None) -> float | None:
+    """A standard error of a rate (percentage points) as points of the leaf: the `survey`
+    rule scores max × rate / 100, so its error scales the same way."""
+    if se is None:
+        return None
+    rule = item.node.rule
+    if rule is None or rule.kind != "survey":
+        raise ValidationError("sai số chuẩn chỉ dùng cho tiêu chí chấm theo tỷ lệ khảo sát")
+    return item.node.max * se / 100.0
 
 
 def _survey_points(item: Item, row: ScoreRow) -> tuple[str, float]:

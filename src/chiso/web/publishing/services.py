@@ -17,7 +17,7 @@ from chiso.engine import InputError, Lineage, Unit
 from chiso.web.accounts.policy import Action, require
 from chiso.web.audit.services import audit_record
 from chiso.web.evaluations.models import Period, PeriodState
-from chiso.web.evaluations.selectors import period_inputs
+from chiso.web.evaluations.selectors import period_inputs, period_standard_errors
 from chiso.web.evaluations.workflow import WorkflowError, check_transition, require_state
 from chiso.web.publishing.build import (
     inputs_from_json,
@@ -155,6 +155,7 @@ def _publish_block(period: Period, block: str, by: Any) -> Snapshot:
             rows=rows,
             previous=snapshot_published(year=period.year - 1, block=block),
             lineage=lineage_of(units),
+            standard_errors=period_standard_errors(period, block),
         )
     except InputError as exc:
         # A value the method cannot read: nothing is published, the council sees why.
