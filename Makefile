@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-sqlite test-postgres lint format bench docs clean
+.PHONY: demo test test-sqlite test-postgres lint format bench docs messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ bench: $(STAMP)
 ## docs: regenerate the reference pages (the tests fail when they are stale)
 docs: $(STAMP)
 	$(PY) -m chiso.docgen docs
+
+## messages: re-extract the interface's Vietnamese strings into the English catalogue and compile it
+## (needs GNU gettext; commit both django.po and django.mo, since installs have no gettext tools)
+I18N_ENV := DJANGO_SETTINGS_MODULE=chiso.web.settings CHISO_DEBUG=true CHISO_DATA_DIR=/tmp/chiso-i18n
+messages: $(STAMP)
+	cd src/chiso/web && $(I18N_ENV) ../../../$(VENV)/bin/django-admin makemessages -l en \
+		--ignore 'migrations/*' --ignore '*/migrations/*' --add-location file --no-obsolete \
+		&& $(I18N_ENV) ../../../$(VENV)/bin/django-admin compilemessages -l en
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from chiso.io.tables import Table
 from chiso.web.units.models import LineageRelation, UnitKind
@@ -58,7 +58,7 @@ class RowError:
         return (
             self.message
             if self.row is None
-            else _t("Dòng %(row)s: %(msg)s")
+            else gettext("Dòng %(row)s: %(msg)s")
             % {
                 "row": self.row,
                 "msg": self.message,
@@ -122,18 +122,18 @@ def unit_fields(values: dict[str, Any], report: Any, row: int) -> dict[str, Any]
         "parent": str(values.get("parent", "")),
     }
     missing = {
-        "code": _t("thiếu mã đơn vị."),
-        "name": _t("thiếu tên đơn vị."),
-        "block": _t("thiếu khối."),
+        "code": gettext("thiếu mã đơn vị."),
+        "name": gettext("thiếu tên đơn vị."),
+        "block": gettext("thiếu khối."),
     }
     errors.extend(message for key, message in missing.items() if not fields[key])
     fields["kind"] = _kind(str(values.get("kind", "")), errors)
     fields["valid_from"] = _date(values.get("valid_from"), "valid_from", errors)
     fields["valid_to"] = _date(values.get("valid_to"), "valid_to", errors)
     if fields["valid_from"] and fields["valid_to"] and fields["valid_to"] < fields["valid_from"]:
-        errors.append(_t("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
+        errors.append(gettext("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
     if fields["parent"] and fields["parent"] == fields["code"]:
-        errors.append(_t("đơn vị không thể là đơn vị cha của chính nó."))
+        errors.append(gettext("đơn vị không thể là đơn vị cha của chính nó."))
     _report(report, row, errors)
     return fields
 
@@ -148,7 +148,7 @@ def lineage_fields(
         fields[key] = units.get(code)
         if fields[key] is None:
             errors.append(
-                _t("không tìm thấy đơn vị '%(code)s' (%(col)s).")
+                gettext("không tìm thấy đơn vị '%(code)s' (%(col)s).")
                 % {
                     "code": code,
                     "col": key,
@@ -159,7 +159,7 @@ def lineage_fields(
     )
     is_self = fields["current"] is not None and fields["current"] == fields["previous"]
     if is_self and fields["relation"] != LineageRelation.MERGED:
-        errors.append(_t("đơn vị chỉ có thể kế thừa chính nó khi hợp nhất (merged)."))
+        errors.append(gettext("đơn vị chỉ có thể kế thừa chính nó khi hợp nhất (merged)."))
     fields["since"] = _date(values.get("since"), "since", errors)
     _report(report, row, errors)
     return fields
@@ -179,7 +179,7 @@ def _choice(raw: str, choices: Any, aliases: dict[str, Any], errors: list[str]) 
     found = aliases.get(key) or by_label.get(key) or (key if key in choices.values else None)
     if found is None:
         errors.append(
-            _t("giá trị '%(raw)s' không hợp lệ; dùng một trong: %(ok)s.")
+            gettext("giá trị '%(raw)s' không hợp lệ; dùng một trong: %(ok)s.")
             % {"raw": raw, "ok": ", ".join(choices.values)}
         )
         return ""
@@ -199,7 +199,7 @@ def _date(raw: Any, column: str, errors: list[str]) -> date | None:
         except ValueError:
             continue
     errors.append(
-        _t("ngày '%(raw)s' ở cột %(col)s không đọc được; dùng YYYY-MM-DD hoặc DD/MM/YYYY.")
+        gettext("ngày '%(raw)s' ở cột %(col)s không đọc được; dùng YYYY-MM-DD hoặc DD/MM/YYYY.")
         % {"raw": raw, "col": column}
     )
     return None

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 
 from chiso.engine.problems import InputError
 from chiso.io.tables import read_table
@@ -99,7 +99,7 @@ def _read(
     for role in required:
         if role not in found:
             report.errors.append(
-                RowError(None, _t("thiếu cột '%(col)s'.") % {"col": columns[role][0]})
+                RowError(None, gettext("thiếu cột '%(col)s'.") % {"col": columns[role][0]})
             )
     return _rows.records(table, found)
 
@@ -114,7 +114,7 @@ def _check_units(parsed: list[tuple[int, dict[str, Any]]], report: ImportReport)
             report.errors.append(
                 RowError(
                     n,
-                    _t("mã %(code)s trùng với dòng %(other)s.")
+                    gettext("mã %(code)s trùng với dòng %(other)s.")
                     % {
                         "code": code,
                         "other": seen[code],
@@ -139,13 +139,15 @@ def _check_parent(
     if not parent:
         return
     if parent not in parents and parent not in known:
-        report.errors.append(RowError(n, _t("không tìm thấy đơn vị cha %(p)s.") % {"p": parent}))
+        report.errors.append(
+            RowError(n, gettext("không tìm thấy đơn vị cha %(p)s.") % {"p": parent})
+        )
         return
     # Walk up the parents given in the file: a chain that comes back to this unit is a cycle.
     code, steps = parent, 0
     while code is not None and steps <= len(parents):
         if code == fields["code"]:
-            report.errors.append(RowError(n, _t("đơn vị cha tạo thành vòng lặp.")))
+            report.errors.append(RowError(n, gettext("đơn vị cha tạo thành vòng lặp.")))
             return
         code, steps = parents.get(code), steps + 1
 
