@@ -382,6 +382,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         write_section(args.write, section)
         print(f"written to {args.write}", file=sys.stderr)
+    from benchmarks import web  # sets Django up: imported only when it runs
+
+    print("web app: pages and load …", file=sys.stderr)
+    web_settings = web.Settings.quick() if args.quick else web.Settings()
+    web.run_section(web_settings, write=args.write, command=command, date=date, quick=args.quick)
     return 0
 
 
