@@ -166,8 +166,9 @@ def test_full_cycle(browser: Any, live_server: Any, year: dict[str, Any]) -> Non
     page = _login(browser, base, "chutich")
     page.goto(f"{base}/quan-ly/hoi-dong/")
     page.check("input[name=confirm]")
-    page.click("form[action$='cong-bo/'] button[type=submit]")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("form[action$='cong-bo/'] button[type=submit]")
+    page.wait_for_selector("text=Đã phê duyệt và công bố kết quả.")
     page.close()
 
     page = browser.new_page()

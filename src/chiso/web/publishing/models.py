@@ -23,6 +23,9 @@ class Snapshot(models.Model):
     inputs_hash = models.CharField(max_length=80)
     inputs = models.JSONField(help_text="units and score rows the engine read")
     results = models.JSONField(help_text="units, fields and leaves frames as lists of rows")
+    # The units frame again, on its own: ranking pages read it without parsing the leaves
+    # (18,000 rows for 150 units × 120 criteria), which made them ~20× slower under load.
+    ranking = models.JSONField(default=list, help_text="the units frame (results['units'])")
     extras = models.JSONField(default=dict, help_text="history and rank intervals")
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

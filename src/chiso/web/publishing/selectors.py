@@ -10,19 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Max, QuerySet
-from django.db.models.fields.json import KeyTransform
 
 from chiso.web.evaluations.models import PeriodState
 from chiso.web.publishing.models import Snapshot
 
 
 def snapshots_published() -> QuerySet[Snapshot]:
-    """Every published snapshot, newest year first; `ranking` holds its units frame."""
+    """Every published snapshot, newest year first, without its heavy parts (inputs, the full
+    results); `ranking` holds its units frame."""
     return (
         Snapshot.objects.filter(period__state=PeriodState.PUBLISHED)
         .select_related("period")
         .defer("inputs", "results", "method_yaml")
-        .annotate(ranking=KeyTransform("units", "results"))
         # Within a year, blocks in the order they were published (the period's method order).
         .order_by("-period__year", "id")
     )

@@ -83,6 +83,7 @@ def snapshot_create(
         inputs_hash=built["inputs_hash"],
         inputs=built["inputs"],
         results=built["results"],
+        ranking=built["results"]["units"],
         extras=built["extras"],
         approved_by=by,
         published_at=timezone.now(),
@@ -130,6 +131,7 @@ def snapshot_recompute(snapshot: Snapshot) -> bool:
         built["method_hash"] == snapshot.method_hash
         and built["inputs_hash"] == snapshot.inputs_hash
         and built["results"] == snapshot.results
+        and built["results"]["units"] == snapshot.ranking
         and built["extras"] == snapshot.extras
     )
 
