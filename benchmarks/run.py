@@ -65,8 +65,8 @@ Each section states what it measures, the baseline it is compared with, the mach
 command and the date. Every baseline is checked to compute the same numbers as the engine
 before any time is reported, and `tests/benchmarks` keeps the baselines honest on a small case.
 
-Sections: PAR Index computation and rank intervals (`par`). Still to come: the web app, SIPAS
-estimates, Decision 766 indicators.
+Sections: PAR Index computation and rank intervals (`par`); the web app's pages and a load
+test of the public site (`web`). Still to come: SIPAS estimates, Decision 766 indicators.
 """
 
 
