@@ -198,3 +198,80 @@ class SurveyImportForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.CharField()
+
+
+# --- period setup -------------------------------------------------------------------------------
+
+
+class PeriodCreateForm(forms.Form):
+    """A new period: its year and its title."""
+
+    year = forms.IntegerField(label=_("Năm đánh giá"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Tên kỳ đánh giá"), max_length=255)
+
+
+def shipped_method_choices() -> list[tuple[str, str]]:
+    """The method files shipped with chiso, by their short name (``par/model-2024-so``)."""
+    from chiso.io.method_files import shipped_methods
+
+    names = [p.relative_to(p.parents[1]).with_suffix("").as_posix() for p in shipped_methods()]
+    return [(name, name) for name in names]
+
+
+class MethodForm(forms.Form):
+    """A block's method: an uploaded YAML file or one of the shipped files, not both."""
+
+    file = forms.FileField(label=_("Tải lên tệp bộ tiêu chí (YAML)"), required=False)
+    shipped = forms.ChoiceField(label=_("hoặc chọn bộ tiêu chí có sẵn"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["shipped"].choices = [("", "—"), *shipped_method_choices()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("file")) == bool(data.get("shipped")):
+            raise forms.ValidationError(
+                _("Hãy tải lên một tệp hoặc chọn một bộ tiêu chí có sẵn (chỉ một trong hai)."),
+                code="one_source",
+            )
+        return data
+
+    def method_yaml(self) -> str:
+        """The chosen file's text (after `is_valid`); `ValidationError` if it is not UTF-8."""
+        from chiso.io.method_files import resolve_method
+
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return resolve_method(self.cleaned_data["shipped"]).read_text(encoding="utf-8")
+        try:
+            return b"".join(upload.chunks()).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                _("Tệp không phải văn bản UTF-8."), code="encoding"
+            ) from None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class CalendarForm(forms.Form):
+    """The period's dates, in the workflow's order; each may be left empty."""
+
+    self_assessment_opens = forms.DateField(
+        label=_("Mở tự đánh giá"), required=False, widget=DateInput()
+    )
+    self_assessment_closes = forms.DateField(
+        label=_("Hạn nộp tự đánh giá"), required=False, widget=DateInput()
+    )
+    appraisal_closes = forms.DateField(label=_("Hạn thẩm định"), required=False, widget=DateInput())
+    explanation_closes = forms.DateField(
+        label=_("Hạn giải trình"), required=False, widget=DateInput()
+    )
+    second_appraisal_closes = forms.DateField(
+        label=_("Hạn thẩm định vòng 2"), required=False, widget=DateInput()
+    )

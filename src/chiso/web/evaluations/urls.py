@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chiso.web.evaluations import views
+from chiso.web.evaluations import setup_views, views
 
 app_name = "evaluations"
 urlpatterns = [
@@ -22,4 +22,9 @@ urlpatterns = [
     path("ky-danh-gia/", views.period_admin, name="period_admin"),
     path("ky-danh-gia/chuyen/", views.period_move, name="period_move"),
     path("ky-danh-gia/dieu-tra/", views.survey_upload, name="survey_import"),
+]
+urlpatterns += [
+    path("ky-danh-gia/moi/", setup_views.period_new, name="period_new"),
+    path("ky-danh-gia/bo-tieu-chi/<str:block>/", setup_views.period_method, name="period_method"),
+    path("ky-danh-gia/lich/", setup_views.period_calendar, name="period_calendar"),
 ]

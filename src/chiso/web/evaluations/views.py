@@ -24,11 +24,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chiso.web.accounts import policy
 from chiso.web.accounts.models import Role, RoleAssignment
-from chiso.web.evaluations import pages, selectors, services
+from chiso.web.evaluations import pages, selectors, services, setup_views
 from chiso.web.evaluations.evidence import evidence_add, evidence_open
 from chiso.web.evaluations.forms import (
     AnswerForm,
     AppraisalForm,
+    PeriodCreateForm,
     SelfAssessmentForm,
     SurveyImportForm,
     TransitionForm,
@@ -78,6 +79,7 @@ def home(request: HttpRequest) -> HttpResponse:
     period = selectors.period_current()
     roles = list(RoleAssignment.objects.filter(user=request.user).select_related("unit"))
     context: dict[str, Any] = {"period": period, "roles": roles}
+    context["may_manage"] = policy.can(request.user, "period.manage")
     if period is not None:
         units = [r.unit for r in roles if r.role == Role.OFFICER and r.unit is not None]
         context["assessments"] = [pages.progress(a) for a in _assessments(period, units)]
@@ -86,7 +88,6 @@ def home(request: HttpRequest) -> HttpResponse:
             queue = selectors.appraisal_queue(period, user=request.user, open_only=True)
             context["open_count"] = len(queue)
             context["open_units"] = sorted({line.score.assessment.unit for line in queue}, key=str)
-        context["may_manage"] = policy.can(request.user, "period.manage")
         context["may_review"] = policy.can(request.user, "results.view_draft")
     return render(request, "evaluations/home.html", context)
 
@@ -500,17 +501,21 @@ def council_publish(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def period_admin(request: HttpRequest) -> HttpResponse:
-    period = _period()
     policy.require(request.user, "period.manage")
+    period = selectors.period_current()
+    if period is None:  # nothing to manage yet: offer to create the first period
+        context = {"form": PeriodCreateForm(), "period": None}
+        return render(request, "evaluations/period_new.html", context)
     return _render_period(request, period, SurveyImportForm())
 
 
 def _render_period(
     request: HttpRequest,
     period: Period,
-    survey_form: SurveyImportForm,
+    survey_form: SurveyImportForm | None = None,
     problems: list[str] | None = None,
     status: int = 200,
+    setup: dict[str, Any] | None = None,
 ) -> HttpResponse:
     # Publishing is the chair's approval on the council page, not a move made here.
     moves = [(s, label(s)) for s in PeriodState.values if s in allowed_next(period.state)]
@@ -518,9 +523,10 @@ def _render_period(
         "period": period,
         "moves": [(s, text) for s, text in moves if s != PeriodState.PUBLISHED],
         "publish_by_chair": PeriodState.PUBLISHED in allowed_next(period.state),
-        "survey_form": survey_form,
+        "survey_form": survey_form or SurveyImportForm(),
         "survey_open": period.state in services.SURVEY_STATES,
         "problems": problems or [],
+        **(setup if setup is not None else setup_views.setup_context(period)),
     }
     return render(request, "evaluations/period_admin.html", context, status=status)
 
