@@ -73,7 +73,9 @@ def setup_context(
     initial = {name: getattr(period, name) for name in services.CALENDAR}
     return {
         "setup_open": period.state == PeriodState.DRAFT,
-        "calendar_open": period.state == PeriodState.DRAFT,
+        # Deadlines may be extended while the cycle runs (the service allows it until
+        # publication); the methods may not change once units have claimed under them.
+        "calendar_open": period.state != PeriodState.PUBLISHED,
         "blocks": [
             BlockSetup(
                 b, methods.get(b), method_forms.get(b) or MethodForm(prefix=b), problems.get(b, [])
