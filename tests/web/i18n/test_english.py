@@ -171,3 +171,12 @@ def test_the_compiled_catalogue_matches_the_po_file(
     committed = messages(MO)
     assert committed == messages(fresh), "django.mo is stale: run `make messages`"
     assert committed["Chỉ số cải cách hành chính"] == "Administrative Reform Index (PAR Index)"
+
+
+def test_band_labels_follow_the_interface_language(client: Client, two_years: Any) -> None:
+    english(client)
+    text = main_text(client.get("/2024/so/"))
+    assert "Excellent" in text and "Xuất sắc" not in text
+    assert "Excellent" in main_text(client.get("/"))
+    data = json.loads(client.get("/2024/so.json").content)
+    assert "Xuất sắc" in {row["band_label"] for row in data["units"]}  # data stays as published

@@ -191,6 +191,7 @@ def headline(snapshot: Snapshot) -> dict[str, Any]:
             {
                 "band": b["code"],
                 "label": b["label"],
+                "label_en": b.get("label_en") or b["label"],
                 "color": b["color"],
                 "count": counts[b["code"]],
             }

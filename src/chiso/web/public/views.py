@@ -16,6 +16,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from chiso.web.public import display
@@ -75,7 +76,7 @@ def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> H
         **_page(document),
         "published_at": snapshot.published_at,
         "rows": rows,
-        "chart": display.ranking_chart(document["units"], document["bands"], fmt_index),
+        "chart": display.ranking_chart(rows, document["bands"], fmt_index),
         "has_intervals": intervals is not None,
         "level_percent": round(100 * intervals["level"]) if intervals else None,
     }
@@ -105,7 +106,9 @@ def unit(request: HttpRequest, year: str, block: str, unit: str, fmt: str = "htm
 def _page(document: dict[str, Any]) -> dict[str, Any]:
     method = document["method"]
     labels = [method["status_label"]] if method["status"] != "official" else []
-    return {"doc": document, "status_labels": labels}
+    names = band_labels(document)
+    bands = [{**b, "label": names[b["code"]]} for b in document.get("bands", [])]
+    return {"doc": {**document, "bands": bands}, "status_labels": labels}
 
 
 def _formatter(document: dict[str, Any], key: str) -> Callable[[float | None], str]:
@@ -113,10 +116,22 @@ def _formatter(document: dict[str, Any], key: str) -> Callable[[float | None], s
     return partial(display.number, decimals=d[key], rounding=d["rounding"])
 
 
+def band_labels(document: dict[str, Any]) -> dict[str, str]:
+    """Band code → its label in the interface language. The data (JSON, CSV) keeps the
+    published Vietnamese label; English pages use the method's `label_en` where it has one."""
+    english = get_language() == "en"
+    return {
+        b.get("code") or b["band"]: (b.get("label_en") or b["label"]) if english else b["label"]
+        for b in document.get("bands", [])
+    }
+
+
 def _decorate_row(row: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
     d = document["display"]
+    labels = band_labels(document)
     return {
         **row,
+        "band_label": labels.get(row.get("band") or "", row.get("band_label")),
         "index_text": display.number(row["index"], d["index_decimals"], d["rounding"]),
         "total_text": display.number(row["total"], d["points_decimals"], d["rounding"]),
         "max_text": display.number(row["max"], d["points_decimals"], d["rounding"]),
@@ -140,11 +155,14 @@ def _decorate_headline(block: dict[str, Any]) -> dict[str, Any]:
         return display.number(value, 2)
 
     improved = block["most_improved"]
+    labels = band_labels(block)
+    bands = [{**b, "label": labels[b["band"]]} for b in block["bands"]]
     return {
         **block,
+        "bands": bands,
         "leaders_text": [{**r, "index_text": fmt(r["index"])} for r in block["leaders"]],
         "improved_text": display.signed(improved["index_change"], 2) if improved else "",
-        "bands_shown": [b for b in block["bands"] if b["count"]],
+        "bands_shown": [b for b in bands if b["count"]],
     }
 
 

@@ -83,7 +83,12 @@ def method_summary(method: engine.Method, data: Mapping[str, Any]) -> dict[str, 
         "blocks": {b.code: b.title for b in method.blocks},
         "components": [{"code": c.code, "title": c.title} for c in method.components],
         "bands": [
-            {"code": b.code, "label": b.label, "color": colours.get(b.code, "")}
+            {
+                "code": b.code,
+                "label": b.label,
+                "label_en": b.label_en or b.label,
+                "color": colours.get(b.code, ""),
+            }
             for b in method.banding.bands
         ],
         "display": {
