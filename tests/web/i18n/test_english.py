@@ -180,3 +180,9 @@ def test_band_labels_follow_the_interface_language(client: Client, two_years: An
     assert "Excellent" in main_text(client.get("/"))
     data = json.loads(client.get("/2024/so.json").content)
     assert "Xuất sắc" in {row["band_label"] for row in data["units"]}  # data stays as published
+
+
+def test_the_cached_ranking_is_kept_per_language(client: Client, two_years: Any) -> None:
+    vietnamese = main_text(client.get("/2024/so/"))
+    english(client)
+    assert "Xuất sắc" in vietnamese and "Excellent" in main_text(client.get("/2024/so/"))

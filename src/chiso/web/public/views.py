@@ -75,6 +75,8 @@ def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> H
     context = {
         **_page(document),
         "published_at": snapshot.published_at,
+        # Content-derived, so a reused row id (e.g. after a rollback) can never hit an old entry.
+        "cache_key": f"{snapshot.pk}:{snapshot.inputs_hash}:{snapshot.published_at.isoformat()}",
         "rows": rows,
         "chart": display.ranking_chart(rows, document["bands"], fmt_index),
         "has_intervals": intervals is not None,
