@@ -118,6 +118,8 @@ def _next(
             interval, band_points = better_bands[0]
             sign = "≥" if interval.lower_inclusive else ">"
             return band_points - current, f"tỷ lệ {sign} {interval.lower:g} %"
+    if kind == "binary":
+        return node.max - current, "thực hiện đầy đủ"
     if kind == "deduction" and value:
         return min(node.max, current + float(params["per_incident"])) - current, (
             f"bớt 1 lần vi phạm (còn {math.floor(value) - 1})"
