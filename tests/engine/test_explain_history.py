@@ -33,6 +33,7 @@ def test_explain_sorts_lost_points_by_gain():
     assert nxt["2.3"] == (0.5, "tỷ lệ ≥ 90 %")
     assert nxt["1.2"][0] == 0.5 and "bớt 1 lần" in nxt["1.2"][1]
     assert nxt["1.3"] == (None, None)  # manual: no defined next step
+    assert plan.filter(pl.col("status") == "full").height == 3
 
 
 def test_explain_binary_next_step():
@@ -40,7 +41,6 @@ def test_explain_binary_next_step():
     plan = explain_unit(method, result, "A").leaves
     row = plan.filter(pl.col("criterion") == "2.2").row(0, named=True)
     assert (row["next_points"], row["next_step"]) == (1.0, "thực hiện đầy đủ")
-    assert plan.filter(pl.col("status") == "full").height == 3
 
 
 def test_explain_lists_exempt_and_missing_leaves():
