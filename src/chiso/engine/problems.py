@@ -318,4 +318,129 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "đơn vị '{unit}' không có điểm nào",
         "unit '{unit}' has no scores at all",
     ),
+    # --- SIPAS questionnaires (chiso.questionnaire/1)
+    ProblemKind(
+        "SIP000", E, "không đọc được bảng hỏi: {detail}", "cannot read the questionnaire: {detail}"
+    ),
+    ProblemKind("SIP001", E, "thiếu khóa bắt buộc '{key}'", "required key '{key}' is missing"),
+    ProblemKind(
+        "SIP002",
+        E,
+        "khóa không được hỗ trợ '{key}' (kiểm tra chính tả)",
+        "unknown key '{key}' (check the spelling)",
+    ),
+    ProblemKind("SIP003", E, "giá trị không hợp lệ: {detail}", "invalid value: {detail}"),
+    ProblemKind(
+        "SIP004",
+        E,
+        "định dạng '{found}' không được hỗ trợ; cần '{expected}'",
+        "format '{found}' is not supported; expected '{expected}'",
+    ),
+    ProblemKind("SIP010", E, "mã '{code}' bị trùng", "code '{code}' is used twice"),
+    ProblemKind(
+        "SIP011",
+        E,
+        "câu hỏi '{item}' thuộc yếu tố không tồn tại '{factor}'",
+        "item '{item}' names an unknown factor '{factor}'",
+    ),
+    ProblemKind(
+        "SIP012",
+        E,
+        "yếu tố '{factor}' không có câu hỏi nào",
+        "factor '{factor}' has no items",
+    ),
+    ProblemKind(
+        "SIP013",
+        E,
+        "nội dung '{content}' gồm yếu tố không tồn tại '{factor}'",
+        "content '{content}' names an unknown factor '{factor}'",
+    ),
+    ProblemKind(
+        "SIP014",
+        W,
+        "yếu tố '{factor}' không thuộc nội dung nào: không được tính vào chỉ số chung",
+        "factor '{factor}' belongs to no content: it does not count in the overall index",
+    ),
+    ProblemKind(
+        "SIP015",
+        E,
+        "yếu tố '{factor}' thuộc nhiều nội dung: {contents}",
+        "factor '{factor}' belongs to several contents: {contents}",
+    ),
+    ProblemKind(
+        "SIP016",
+        E,
+        "chỉ số chung gồm nội dung không tồn tại '{content}'",
+        "the overall index names an unknown content '{content}'",
+    ),
+    ProblemKind(
+        "SIP017",
+        W,
+        "nội dung '{content}' không được tính vào chỉ số chung",
+        "content '{content}' does not count in the overall index",
+    ),
+    ProblemKind(
+        "SIP020",
+        E,
+        "giá trị thang đo {value} bị trùng",
+        "scale value {value} is listed twice",
+    ),
+    ProblemKind(
+        "SIP021",
+        E,
+        "giá trị 'hài lòng' {value} không có trong thang đo",
+        "satisfied value {value} is not on the scale",
+    ),
+    ProblemKind(
+        "SIP022",
+        E,
+        "giá trị 'không trả lời' {value} trùng với một mức của thang đo",
+        "the no-answer value {value} is also a level of the scale",
+    ),
+    ProblemKind(
+        "SIP023",
+        W,
+        "mọi mức của thang đo đều được tính là hài lòng",
+        "every level of the scale counts as satisfied",
+    ),
+    # --- SIPAS answers
+    ProblemKind(
+        "SIP040", E, "thiếu cột bắt buộc '{column}'", "required column '{column}' is missing"
+    ),
+    ProblemKind(
+        "SIP041",
+        E,
+        "câu hỏi '{item}' không có trong bảng hỏi",
+        "item '{item}' is not in the questionnaire",
+    ),
+    ProblemKind(
+        "SIP042",
+        E,
+        "giá trị {value} không thuộc thang đo (câu hỏi '{item}')",
+        "value {value} is not on the scale (item '{item}')",
+    ),
+    ProblemKind(
+        "SIP043",
+        E,
+        "người trả lời '{respondent}' trả lời câu hỏi '{item}' nhiều lần",
+        "respondent '{respondent}' answers item '{item}' more than once",
+    ),
+    ProblemKind(
+        "SIP044",
+        E,
+        "người trả lời '{respondent}' có nhiều giá trị '{column}'",
+        "respondent '{respondent}' has several values of '{column}'",
+    ),
+    ProblemKind(
+        "SIP045",
+        E,
+        "trọng số phải là số dương hữu hạn (người trả lời '{respondent}')",
+        "a weight must be a finite positive number (respondent '{respondent}')",
+    ),
+    ProblemKind(
+        "SIP046",
+        E,
+        "giá trị trống trong cột '{column}'",
+        "empty value in column '{column}'",
+    ),
 )
