@@ -261,3 +261,9 @@ def test_rank_intervals_from_standard_errors(vinhphuc_scores: Path, tmp_path: Pa
     assert bad.exit_code == 3 and "nope" in bad.output
     se.write_text("unit,component,se\nVP05,survey,-1\n", encoding="utf-8")
     assert run(*args).exit_code == 3
+
+
+def test_methods_lists_index_methods_only():
+    listed = run("methods").output
+    assert "par/model-2024-so" in listed and "papi/papi-2018" in listed
+    assert "sipas/" not in listed  # questionnaires are another format

@@ -12,6 +12,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from chiso.engine.framework import Method
 from chiso.engine.load import build_method, check_method
 from chiso.engine.problems import MethodError, Problem
+from chiso.engine.schema import FORMAT
 
 
 def parse_yaml(text: str) -> Any:
@@ -51,9 +52,15 @@ def load_method(path: Path | str) -> Method:
 
 
 def shipped_methods() -> list[Path]:
-    """Every method file shipped with chiso (``chiso/methods/**.yaml``)."""
+    """Every index method file shipped with chiso (``chiso/methods/**.yaml`` of the format
+    ``chiso.method/1``; SIPAS questionnaires live beside them in their own format)."""
     root = Path(str(resources.files("chiso") / "methods"))
-    return sorted(root.rglob("*.yaml"))
+    return sorted(p for p in root.rglob("*.yaml") if _is_method(p))
+
+
+def _is_method(path: Path) -> bool:
+    # A cheap look at the text: parsing every shipped file just to list them would be slow.
+    return f"format: {FORMAT}" in path.read_text(encoding="utf-8")
 
 
 def resolve_method(name: str) -> Path:
