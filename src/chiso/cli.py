@@ -437,6 +437,182 @@ def _history(ctx: Context, result: ParResult, previous: Path, lineage: Path | No
         ctx.fail(exc.problems, EXIT_INPUT)
 
 
+# --- SIPAS ---------------------------------------------------------------------------------------
+
+
+@main.group()
+def sipas() -> None:
+    """SIPAS satisfaction surveys: check questionnaires, estimate indices from answers."""
+
+
+QUESTIONNAIRE = click.argument("questionnaire", metavar="QUESTIONNAIRE")
+
+
+@sipas.command("check")
+@QUESTIONNAIRE
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Problems as text lines or a JSON list.",
+)
+@pass_context
+def sipas_check(ctx: Context, questionnaire: str, fmt: str) -> None:
+    """Validate QUESTIONNAIRE (a YAML file, or the name of a shipped one such as
+    service-user-2024) and report every problem.
+
+    Each problem has a stable code (SIP…), the key it concerns, and a message.
+    Exits 1 if there is any error; warnings alone exit 0.
+    """
+    from chiso.io.questionnaire_files import check_questionnaire_file, resolve_questionnaire
+
+    path = resolve_questionnaire(questionnaire)
+    problems = check_questionnaire_file(path)
+    if fmt == "json":
+        click.echo(
+            json.dumps([_problem_json(p, ctx.lang) for p in problems], ensure_ascii=False, indent=2)
+        )
+    else:
+        print_problems(ctx.out, problems, ctx.lang)
+        if not errors_only(problems):
+            ok = "hợp lệ" if ctx.lang == "vi" else "is valid"
+            ctx.out.print(f"{path}: {ok} ({len(problems)} warning(s))", highlight=False)
+    sys.exit(EXIT_METHOD if errors_only(problems) else 0)
+
+
+@sipas.command("estimate")
+@QUESTIONNAIRE
+@click.argument("answers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@SHEET
+@click.option(
+    "--by",
+    type=click.Choice(["channel"]),
+    help="Estimate and rank within each channel (needs a channel column).",
+)
+@click.option(
+    "--level",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Coverage of the intervals.",
+)
+@click.option(
+    "--bootstrap",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Bootstrap draws for the intervals of factors, contents and the overall index.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed of the bootstrap (recorded in the output).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: the terminal).",
+)
+@click.option(
+    "--nodes",
+    "show_nodes",
+    is_flag=True,
+    help="Every factor and content of every unit, not only the overall index.",
+)
+@pass_context
+def sipas_estimate(
+    ctx: Context,
+    questionnaire: str,
+    answers: Path,
+    sheet: str | None,
+    by: str | None,
+    level: float,
+    bootstrap: int,
+    seed: int,
+    fmt: str,
+    output: Path | None,
+    show_nodes: bool,
+) -> None:
+    """Estimate the satisfaction index of every unit in ANSWERS under QUESTIONNAIRE.
+
+    ANSWERS is CSV or XLSX, one row per respondent and item: respondent, unit, item, value
+    (a level of the scale, or its no-answer value), optionally channel and weight
+    (Vietnamese headers nguoi_tra_loi, don_vi, cau_hoi, gia_tri, kenh, trong_so also work).
+    Indices are % satisfied with bootstrap intervals; units below the questionnaire's minimum
+    sample are not ranked; neighbours whose difference is not significant are listed.
+    """
+    from chiso.engine.sipas import estimate_sipas
+    from chiso.io.answers import read_answers
+
+    the_questionnaire = _load_questionnaire(ctx, questionnaire)
+    try:
+        frame = read_answers(answers, the_questionnaire, sheet)
+        result = estimate_sipas(
+            the_questionnaire,
+            frame,
+            level=level,
+            bootstrap=bootstrap,
+            seed=seed,
+            by="channel" if by else None,
+        )
+    except InputError as exc:
+        ctx.fail(exc.problems, EXIT_INPUT)
+        raise  # unreachable: fail() exits
+    if fmt == "table" and output is None:
+        from chiso.io.sipas_terminal import print_sipas
+
+        print_sipas(ctx.out, the_questionnaire, result, ctx.lang, nodes=show_nodes)
+        return
+    frame_out = result.nodes if show_nodes else result.units
+    if fmt in ("csv", "table"):
+        text = frame_out.write_csv()
+    else:
+        doc = {
+            "questionnaire": result.questionnaire,
+            "questionnaire_hash": result.questionnaire_hash,
+            "level": result.level,
+            "bootstrap": result.bootstrap,
+            "seed": result.seed,
+            "by": result.by,
+            "nodes" if show_nodes else "units": frame_out.to_dicts(),
+            "pairs": result.pairs.to_dicts(),
+        }
+        text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _load_questionnaire(ctx: Context, name: str) -> Any:
+    from chiso.io.questionnaire_files import load_questionnaire, resolve_questionnaire
+
+    path = resolve_questionnaire(name)
+    if not path.exists():
+        raise click.BadParameter(
+            f"no file '{name}' and no shipped questionnaire of that name",
+            param_hint="QUESTIONNAIRE",
+        )
+    try:
+        return load_questionnaire(path)
+    except MethodError as exc:
+        ctx.fail(exc.problems, EXIT_METHOD)
+        raise  # unreachable: fail() exits
+
+
 # --- the web app --------------------------------------------------------------------------------
 
 
