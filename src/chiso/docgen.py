@@ -104,17 +104,22 @@ def problem_codes() -> str:
 def cli_reference() -> str:
     from chiso.cli import main
 
-    out: list[str] = []
     with click.Context(main, info_name="chiso", terminal_width=100, max_content_width=100) as ctx:
-        out += ["### `chiso`", "", "```text", main.get_help(ctx), "```", ""]
-        for name in sorted(main.list_commands(ctx)):
-            command = main.get_command(ctx, name)
-            assert command is not None
+        return "\n".join(_command_help(main, ctx, "chiso"))
+
+
+def _command_help(command: click.Command, ctx: click.Context, path: str) -> list[str]:
+    """The help of `command` and, for a group, of every subcommand below it."""
+    out = [f"### `{path}`", "", "```text", command.get_help(ctx), "```", ""]
+    if isinstance(command, click.Group):
+        for name in sorted(command.list_commands(ctx)):
+            sub = command.get_command(ctx, name)
+            assert sub is not None
             with click.Context(
-                command, info_name=name, parent=ctx, terminal_width=100, max_content_width=100
-            ) as sub:
-                out += [f"### `chiso {name}`", "", "```text", command.get_help(sub), "```", ""]
-    return "\n".join(out)
+                sub, info_name=name, parent=ctx, terminal_width=100, max_content_width=100
+            ) as sub_ctx:
+                out += _command_help(sub, sub_ctx, f"{path} {name}")
+    return out
 
 
 GENERATORS: dict[str, Callable[[], str]] = {
