@@ -4,6 +4,7 @@ chair approves, and the public ranking shows the new rank."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,19 @@ def _login(browser: Any, base: str, username: str) -> Any:
     return page
 
 
+def _stored(unit: str, criterion: str, **expected: str) -> None:
+    """Wait until a row's save has reached the database: under load the page can show an
+    earlier save's status while the latest request is still on its way."""
+    from chiso.web.evaluations.models import Score
+
+    for _ in range(200):
+        score = Score.objects.get(assessment__unit__code=unit, criterion=criterion)
+        if all(getattr(score, name) == value for name, value in expected.items()):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{unit} {criterion} never saved {expected}")
+
+
 def _move(year: dict[str, Any], *states: str) -> None:
     from chiso.web.evaluations.services import period_transition
 
@@ -130,6 +144,7 @@ def test_full_cycle(browser: Any, live_server: Any, year: dict[str, Any]) -> Non
     page.wait_for_load_state("networkidle")
     page.fill("#row-1\\.2 textarea", "Biên bản kiểm tra số 5/BB")
     page.press("#row-1\\.2 textarea", "Tab")
+    _stored("SNV", "1.2", self_note="Biên bản kiểm tra số 5/BB")
     page.wait_for_load_state("networkidle")
     page.click("button[value=submit]")
     page.wait_for_selector("text=Đã nộp")
@@ -141,6 +156,7 @@ def test_full_cycle(browser: Any, live_server: Any, year: dict[str, Any]) -> Non
     page.goto(f"{base}/quan-ly/tham-dinh/SNV/")
     page.fill("#row-1\\.2 textarea[name$=reason]", "Chỉ kiểm tra 2 trên 5 đơn vị trực thuộc")
     page.press("#row-1\\.2 textarea[name$=reason]", "Tab")
+    _stored("SNV", "1.2", appraisal_reason="Chỉ kiểm tra 2 trên 5 đơn vị trực thuộc")
     page.wait_for_load_state("networkidle")
     page.fill("#row-1\\.2 input[type=number]", "1.5")
     page.press("#row-1\\.2 input[type=number]", "Tab")
