@@ -145,7 +145,7 @@ def test_full_cycle(browser: Any, live_server: Any, year: dict[str, Any]) -> Non
     page.fill("#row-1\\.2 textarea", "Biên bản kiểm tra số 5/BB")
     page.press("#row-1\\.2 textarea", "Tab")
     _stored("SNV", "1.2", self_note="Biên bản kiểm tra số 5/BB")
-    page.wait_for_load_state("networkidle")
+    page.reload()  # the officer comes back later: the page shows what was saved
     page.click("button[value=submit]")
     page.wait_for_selector("text=Đã nộp")
     page.close()
