@@ -98,7 +98,12 @@ def build_method(data: Any) -> Method:
 
 
 def _structural(error: ValidationError, data: Mapping[str, Any]) -> Iterator[Problem]:
-    where = locate(data, list(error.absolute_path))
+    return structural_problems(error, family="PAR", where=locate(data, list(error.absolute_path)))
+
+
+def structural_problems(error: ValidationError, *, family: str, where: str) -> Iterator[Problem]:
+    """A JSON Schema error as problems of a code family (PAR, SIP): 001 a required key is
+    missing, 002 an unknown key, 003 any other invalid value."""
     # jsonschema types these as "maybe unset"; for the validators below they are always set.
     schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
     expected: Any = error.validator_value
@@ -107,15 +112,15 @@ def _structural(error: ValidationError, data: Mapping[str, Any]) -> Iterator[Pro
         present = instance if isinstance(instance, Mapping) else {}
         for key in expected:
             if key not in present:
-                yield Problem("PAR001", where, {"key": key})
+                yield Problem(f"{family}001", where, {"key": key})
     elif error.validator == "additionalProperties":
         allowed = set(schema.get("properties", {}))
         for key in instance:
             if key not in allowed:
-                yield Problem("PAR002", where, {"key": key})
+                yield Problem(f"{family}002", where, {"key": key})
     else:
         key = error.absolute_path[-1] if error.absolute_path else ""
-        yield Problem("PAR003", where, {"detail": _describe(error, key)})
+        yield Problem(f"{family}003", where, {"detail": _describe(error, key)})
 
 
 def _describe(error: ValidationError, key: Any) -> str:

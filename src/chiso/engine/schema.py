@@ -30,7 +30,9 @@ _MISSING = {
 }
 
 
-def _obj(properties: dict[str, Any], required: list[str], description: str) -> dict[str, Any]:
+def object_schema(
+    properties: dict[str, Any], required: list[str], description: str
+) -> dict[str, Any]:
     return {
         "type": "object",
         "description": description,
@@ -40,7 +42,7 @@ def _obj(properties: dict[str, Any], required: list[str], description: str) -> d
     }
 
 
-CRITERION: dict[str, Any] = _obj(
+CRITERION: dict[str, Any] = object_schema(
     {
         "code": {**_TEXT, "description": "numbering as published: '3', '3.2', '3.2.1'"},
         "title": {**_TEXT, "description": "Vietnamese title (nội dung tiêu chí)"},
@@ -80,7 +82,7 @@ ADJUSTMENT_ITEM: dict[str, Any] = {
     "required": ["code", "title", "max", "rule"],
 }
 
-ADJUSTMENT: dict[str, Any] = _obj(
+ADJUSTMENT: dict[str, Any] = object_schema(
     {
         "cap": {**_POINTS, "description": "the most points all items together can add or take"},
         "items": {"type": "array", "minItems": 1, "items": ADJUSTMENT_ITEM},
@@ -89,7 +91,7 @@ ADJUSTMENT: dict[str, Any] = _obj(
     "bonus (điểm thưởng) or penalty (điểm trừ): items scored like leaves, their sum capped",
 )
 
-BAND: dict[str, Any] = _obj(
+BAND: dict[str, Any] = object_schema(
     {
         "code": {**_TEXT, "description": "stable code, e.g. `xuat_sac`"},
         "label": {**_TEXT, "description": "Vietnamese label, e.g. 'Xuất sắc'"},
@@ -114,7 +116,7 @@ BAND: dict[str, Any] = _obj(
 METHOD_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$defs": {"criterion": CRITERION},
-    **_obj(
+    **object_schema(
         {
             "format": {"const": FORMAT, "description": f"always `{FORMAT}`"},
             "id": {**_TEXT, "description": "stable identifier, e.g. `thainguyen-par-2024-so`"},
@@ -142,7 +144,7 @@ METHOD_SCHEMA: dict[str, Any] = {
                     "with that label everywhere"
                 ),
             },
-            "legal_basis": _obj(
+            "legal_basis": object_schema(
                 {
                     "decision": {**_TEXT, "description": "decision number, e.g. '24/QĐ-UBND'"},
                     "date": {"type": ["string"], "description": "date of the decision, ISO"},
@@ -157,7 +159,7 @@ METHOD_SCHEMA: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "description": "the blocks (khối) in which units are ranked",
-                "items": _obj(
+                "items": object_schema(
                     {
                         "code": {**_TEXT, "description": "block code used in the unit list"},
                         "title": {**_TEXT, "description": "Vietnamese title"},
@@ -171,7 +173,7 @@ METHOD_SCHEMA: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "description": "the parts of the total and the sources that feed each",
-                "items": _obj(
+                "items": object_schema(
                     {
                         "code": {**_TEXT, "description": "e.g. `appraisal`, `survey`"},
                         "title": {**_TEXT, "description": "Vietnamese title"},
@@ -214,7 +216,7 @@ METHOD_SCHEMA: dict[str, Any] = {
             "exemptions": {
                 "type": "array",
                 "description": "criteria that do not apply to some units",
-                "items": _obj(
+                "items": object_schema(
                     {
                         "criteria": {
                             "type": "array",
@@ -240,7 +242,7 @@ METHOD_SCHEMA: dict[str, Any] = {
                     "an exemption",
                 ),
             },
-            "banding": _obj(
+            "banding": object_schema(
                 {
                     "kind": {
                         "enum": ["bands", "rank_groups", "quantiles", "none"],
@@ -264,7 +266,7 @@ METHOD_SCHEMA: dict[str, Any] = {
                 ["kind"],
                 "how units are classed (xếp loại)",
             ),
-            "ranking": _obj(
+            "ranking": object_schema(
                 {
                     "ties": {
                         "enum": ["shared", "dense", "secondary"],
@@ -287,7 +289,7 @@ METHOD_SCHEMA: dict[str, Any] = {
                 ["ties"],
                 "ranking within each block, on the index at full precision",
             ),
-            "display": _obj(
+            "display": object_schema(
                 {
                     "points_decimals": {
                         "type": "integer",

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from jsonschema import Draft202012Validator, ValidationError
 
 from chiso.engine.framework import LegalBasis
-from chiso.engine.load import content_hash
+from chiso.engine.load import content_hash, structural_problems
 from chiso.engine.problems import MethodError, Problem, errors_only
 from chiso.engine.sipas_schema import FORMAT, QUESTIONNAIRE_SCHEMA
 
@@ -175,28 +175,7 @@ def _scale_value(data: Data) -> ScaleValue:
 
 def _structural(error: ValidationError) -> Iterator[Problem]:
     where = _locate(list(error.absolute_path))
-    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
-    expected: Any = error.validator_value
-    instance: Any = error.instance
-    if error.validator == "required":
-        present = instance if isinstance(instance, Mapping) else {}
-        for key in expected:
-            if key not in present:
-                yield Problem("SIP001", where, {"key": key})
-    elif error.validator == "additionalProperties":
-        allowed = set(schema.get("properties", {}))
-        for key in instance:
-            if key not in allowed:
-                yield Problem("SIP002", where, {"key": key})
-    else:
-        key = error.absolute_path[-1] if error.absolute_path else ""
-        name = f"'{key}'" if isinstance(key, str) else "item"
-        if error.validator == "enum":
-            allowed_values = ", ".join(str(v) for v in expected)
-            detail = f"{name} is {instance!r}; use one of: {allowed_values}"
-        else:
-            detail = f"{name}: {error.message}"
-        yield Problem("SIP003", where, {"detail": detail})
+    return structural_problems(error, family="SIP", where=where)
 
 
 def _locate(path: list[Any]) -> str:

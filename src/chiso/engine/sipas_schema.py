@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chiso.engine.schema import METHOD_SCHEMA
+from chiso.engine.schema import METHOD_SCHEMA, object_schema
 
 FORMAT = "chiso.questionnaire/1"
 
@@ -26,19 +26,9 @@ _AGGREGATION = {
 }
 
 
-def _obj(properties: dict[str, Any], required: list[str], description: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "description": description,
-        "properties": properties,
-        "required": required,
-        "additionalProperties": False,
-    }
-
-
 _CODES = {"type": "array", "minItems": 1, "items": {"type": "string"}}
 
-SCALE_VALUE: dict[str, Any] = _obj(
+SCALE_VALUE: dict[str, Any] = object_schema(
     {
         "value": {"type": "integer", "description": "the value recorded for this answer"},
         "label": {**_TEXT, "description": "Vietnamese label, e.g. 'Hài lòng'"},
@@ -50,7 +40,7 @@ SCALE_VALUE: dict[str, Any] = _obj(
 
 QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    **_obj(
+    **object_schema(
         {
             "format": {"const": FORMAT, "description": f"always `{FORMAT}`"},
             "id": {**_TEXT, "description": "stable identifier, e.g. `sipas-service-user-2024`"},
@@ -61,7 +51,7 @@ QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
             "status": METHOD_SCHEMA["properties"]["status"],
             "legal_basis": METHOD_SCHEMA["properties"]["legal_basis"],
             "notes": {"type": "string", "description": "free notes on sources and assumptions"},
-            "scale": _obj(
+            "scale": object_schema(
                 {
                     "values": {
                         "type": "array",
@@ -88,7 +78,7 @@ QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "description": "the questions (tiêu chí) that are rated on the scale",
-                "items": _obj(
+                "items": object_schema(
                     {
                         "code": {**_CODE, "description": "stable item code, e.g. `TC1.1`"},
                         "text": {**_TEXT, "description": "the question in Vietnamese"},
@@ -103,7 +93,7 @@ QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "description": "the factors (yếu tố); an item names its factor",
-                "items": _obj(
+                "items": object_schema(
                     {
                         "code": {**_CODE, "description": "stable factor code"},
                         "title": {**_TEXT, "description": "Vietnamese title"},
@@ -118,7 +108,7 @@ QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
                 "type": "array",
                 "minItems": 1,
                 "description": "the contents (nội dung), e.g. service; policy",
-                "items": _obj(
+                "items": object_schema(
                     {
                         "code": {**_CODE, "description": "stable content code"},
                         "title": {**_TEXT, "description": "Vietnamese title"},
@@ -130,7 +120,7 @@ QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
                     "a content: a group of factors",
                 ),
             },
-            "overall": _obj(
+            "overall": object_schema(
                 {
                     "title": {**_TEXT, "description": "Vietnamese title, e.g. 'Chỉ số SIPAS'"},
                     "title_en": {"type": "string", "description": "English title"},
