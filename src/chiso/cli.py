@@ -96,6 +96,11 @@ def check(ctx: Context, method: str, fmt: str) -> None:
     """
     path = resolve_method(method)
     problems = check_method_file(path)
+    _report_check(ctx, path, problems, fmt)
+
+
+def _report_check(ctx: Context, path: Path, problems: list[Problem], fmt: str) -> None:
+    """Print a check's problems (text or JSON) and exit 1 if any is an error."""
     if fmt == "json":
         click.echo(
             json.dumps([_problem_json(p, ctx.lang) for p in problems], ensure_ascii=False, indent=2)
@@ -470,16 +475,7 @@ def sipas_check(ctx: Context, questionnaire: str, fmt: str) -> None:
 
     path = resolve_questionnaire(questionnaire)
     problems = check_questionnaire_file(path)
-    if fmt == "json":
-        click.echo(
-            json.dumps([_problem_json(p, ctx.lang) for p in problems], ensure_ascii=False, indent=2)
-        )
-    else:
-        print_problems(ctx.out, problems, ctx.lang)
-        if not errors_only(problems):
-            ok = "hợp lệ" if ctx.lang == "vi" else "is valid"
-            ctx.out.print(f"{path}: {ok} ({len(problems)} warning(s))", highlight=False)
-    sys.exit(EXIT_METHOD if errors_only(problems) else 0)
+    _report_check(ctx, path, problems, fmt)
 
 
 @sipas.command("estimate")
