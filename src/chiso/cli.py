@@ -650,3 +650,10 @@ def web_demo(host: str, port: int, data_dir: Path, no_serve: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# --- service quality (Decision 766): its own module, registered here ----------------------------
+
+from chiso.cli_service import service  # noqa: E402  (registered after main is defined)
+
+main.add_command(service)

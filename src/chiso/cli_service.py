@@ -1,0 +1,16 @@
+"""`chiso service …`: the Decision 766 service-quality indicators.
+
+The group lives apart from `chiso.cli` because it has its own subject (dossier records, counts,
+calendars). `chiso.cli` registers it at import; commands here use the same `Context` (language,
+exit codes) as the rest of the CLI.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def service() -> None:
+    """Service quality (Decision 766): generate or import dossier records, compute and score
+    the indicators."""
