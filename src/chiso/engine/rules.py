@@ -404,10 +404,16 @@ RULES: dict[str, RuleKind] = {
             summary_en="Points = a survey result (a rate, or the mean option value) × max.",
             input_en=(
                 'a rate in %; or, with `options`, one option ("B") or counts per option '
-                '("A=30;B=10;C=5;D=0", scored at the mean option value)'
+                '("A=30;B=10;C=5;D=0", scored at the mean option value). With `node` (a leaf '
+                "whose source is `sipas`), the web app fills the rate from the SIPAS survey's "
+                "estimate of that questionnaire node (factor, content or overall) for the unit"
             ),
             schema=_schema(
-                {"options": {"type": "object", "additionalProperties": {"type": "number"}}}, []
+                {
+                    "options": {"type": "object", "additionalProperties": {"type": "number"}},
+                    "node": {"type": "string", "minLength": 1},
+                },
+                [],
             ),
             check=_check_survey,
             read=_read_survey,
