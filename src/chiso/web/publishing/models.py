@@ -48,3 +48,37 @@ class Snapshot(models.Model):
         if self.pk is not None:
             raise ValueError("published snapshots are immutable")
         super().save(*args, **kwargs)
+
+
+class SipasSnapshot(models.Model):
+    """One year's published SIPAS estimates, frozen with what is needed to re-estimate them:
+    the questionnaire file, the answers (respondents numbered, nothing identifying) and the
+    estimation settings. Public pages read `document` only."""
+
+    year = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=255)
+    questionnaire_yaml = models.TextField()
+    questionnaire_hash = models.CharField(max_length=80)
+    answers_hash = models.CharField(max_length=80)
+    # Parquet bytes of the anonymised answers frame: a province's 1M answer rows fit in a few MB
+    # and stay inside the database's transaction, unlike a file beside it.
+    answers = models.BinaryField()
+    estimation = models.JSONField(help_text="level, bootstrap draws, seed, weighting")
+    document = models.JSONField(help_text="chiso.public.sipas/1")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("kết quả SIPAS đã công bố")
+        verbose_name_plural = _("kết quả SIPAS đã công bố")
+
+    def __str__(self) -> str:
+        return f"SIPAS {self.year}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("published snapshots are immutable")
+        super().save(*args, **kwargs)
