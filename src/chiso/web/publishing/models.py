@@ -82,3 +82,35 @@ class SipasSnapshot(models.Model):
         if self.pk is not None:
             raise ValueError("published snapshots are immutable")
         super().save(*args, **kwargs)
+
+
+class Publication(models.Model):
+    """What the reform office adds to a published period: the number and date of the decision
+    the results are annexed to, and the press summary — edited as a draft, then released.
+
+    The released text is what the public page shows; releasing again replaces it (a correction),
+    and every save and release is an audit event with the old and new text."""
+
+    period = models.OneToOneField(
+        "evaluations.Period", on_delete=models.PROTECT, related_name="publication"
+    )
+    decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    press_draft = models.TextField(_("bản thảo thông cáo"), blank=True)
+    press_text = models.TextField(_("thông cáo đã phát hành"), blank=True)
+    press_released_at = models.DateTimeField(null=True, blank=True)
+    press_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("thông tin công bố")
+        verbose_name_plural = _("thông tin công bố")
+
+    def __str__(self) -> str:
+        return f"{self.period.year}"
