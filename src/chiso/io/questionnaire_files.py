@@ -21,14 +21,27 @@ def read_questionnaire_data(path: Path) -> tuple[Any, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem("SIP000", str(path), {"detail": str(exc)})]
+    return _parse(text, str(path))
+
+
+def parse_questionnaire(text: str, where: str = "questionnaire") -> Questionnaire:
+    """A `Questionnaire` from YAML text (e.g. one stored in the database), or `MethodError`
+    with every problem; `where` names the text in the problems."""
+    data, problems = _parse(text, where)
+    if problems:
+        raise MethodError(problems)
+    return build_questionnaire(data)
+
+
+def _parse(text: str, where: str) -> tuple[Any, list[Problem]]:
     try:
         return parse_yaml(text), []
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        return None, [Problem("SIP000", where, {"detail": exc.problem or str(exc)})]
+        place = f"{where}:{mark.line + 1}:{mark.column + 1}" if mark else where
+        return None, [Problem("SIP000", place, {"detail": exc.problem or str(exc)})]
     except YAMLError as exc:
-        return None, [Problem("SIP000", str(path), {"detail": str(exc)})]
+        return None, [Problem("SIP000", where, {"detail": str(exc)})]
 
 
 def check_questionnaire_file(path: Path) -> list[Problem]:

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from chiso.web.public import views
+from chiso.web.public import sipas_views, views
 
 app_name = "public"
 
@@ -14,6 +14,9 @@ FMT = r"\.(?P<fmt>json|csv)"
 urlpatterns = [
     path("", views.home, name="home"),
     re_path(rf"^index{FMT}$", views.home, name="home_data"),
+    # "sipas" is a reserved block code: the year's satisfaction page comes before the blocks.
+    re_path(rf"^{YEAR}/sipas/$", sipas_views.sipas, name="sipas"),
+    re_path(rf"^{YEAR}/sipas{FMT}$", sipas_views.sipas, name="sipas_data"),
     re_path(rf"^{YEAR}/{BLOCK}/$", views.ranking, name="ranking"),
     re_path(rf"^{YEAR}/{BLOCK}{FMT}$", views.ranking, name="ranking_data"),
     re_path(rf"^{YEAR}/{BLOCK}/{UNIT}/$", views.unit, name="unit"),

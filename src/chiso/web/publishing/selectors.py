@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Max, QuerySet
 
 from chiso.web.evaluations.models import PeriodState
-from chiso.web.publishing.models import Snapshot
+from chiso.web.publishing.models import SipasSnapshot, Snapshot
 
 
 def snapshots_published() -> QuerySet[Snapshot]:
@@ -66,3 +66,13 @@ def _history_row(snapshot: Snapshot, row: dict[str, Any]) -> dict[str, Any]:
         "band": row["band"],
         "band_label": row["band_label"],
     }
+
+
+def sipas_snapshot_of(year: int) -> SipasSnapshot | None:
+    """The year's published SIPAS estimates, without the stored answers."""
+    return SipasSnapshot.objects.defer("answers", "questionnaire_yaml").filter(year=year).first()
+
+
+def sipas_years() -> list[int]:
+    """Years with published SIPAS estimates, newest first."""
+    return list(SipasSnapshot.objects.order_by("-year").values_list("year", flat=True))
