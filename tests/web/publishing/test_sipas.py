@@ -126,3 +126,16 @@ def test_public_page_draws_intervals_and_has_twins(
 def test_nothing_before_publication(client: Client) -> None:
     for url in ("/2024/sipas/", "/2024/sipas.json", "/2024/sipas.csv"):
         assert client.get(url).status_code == 404
+
+
+def test_every_documented_field_and_column_is_served(
+    client: Client, published: SipasSnapshot
+) -> None:
+    from tests.web.public.test_pages import documented, present
+
+    document = json.loads(client.get("/2024/sipas.json").content)
+    fields = documented("fields:sipas")
+    assert len(fields) > 20
+    assert [f for f in fields if not present(document, f)] == []
+    body = client.get("/2024/sipas.csv").content.decode("utf-8-sig")
+    assert next(csv.reader(io.StringIO(body))) == documented("columns:sipas")
