@@ -19,9 +19,24 @@ Environment variables:
     (default: SQLite at ``$CHISO_DATA_DIR/chiso.sqlite3``).
 ``CHISO_SECURE_COOKIES``
     Send session and CSRF cookies over HTTPS only (default: true unless debugging).
+``REDIS_URL``
+    Put the background-job queue in Redis (``redis://host:6379/0``; needs ``chiso[redis]``)
+    instead of a table of the database (the default, which needs no other server).
+``CHISO_JOB_WORKERS``
+    Worker processes of the job queue (default 2).
+``CHISO_JOB_TIMEOUT``
+    Seconds a background job may run before its worker stops it (default 7200).
+``CHISO_JOBS_SYNC``
+    Run every background job at once in the process that starts it, without a worker
+    (default false; the test suite sets it).
 ``CHISO_PROXY_COUNT``
     Number of reverse proxies in front of the app (default 0), so login throttling sees the
     client's address rather than the proxy's.
+``CHISO_RATELIMIT``
+    Rate limits of the public survey form and kiosk (default true; the benchmark turns them off).
+``CHISO_RATELIMIT_REDIS_URL``
+    Keep the rate-limit counters in Redis (needs the ``redis`` package) instead of files under
+    ``CHISO_DATA_DIR`` — for several servers, or exact counts under heavy concurrency.
 """
 
 from __future__ import annotations
@@ -126,6 +141,9 @@ INSTALLED_APPS = [
     "chiso.web.evaluations",
     "chiso.web.publishing",
     "chiso.web.public",
+    "django_q",
+    "chiso.web.jobs",
+    "chiso.web.surveys",
 ]
 
 ROOT_URLCONF = "chiso.web.urls"
@@ -197,6 +215,56 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 # Behind a reverse proxy set this to the number of proxies, so the client's address is used.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("CHISO_PROXY_COUNT", "0")) or None
+
+# --- Caches and rate limits (public survey endpoints) -------------------------------------------
+
+# The default cache stays in each process (rendered public fragments of immutable snapshots).
+# Rate-limit counts must be shared by every server thread and process: by default a file cache
+# under DATA_DIR (no server to run; its increments are not atomic, so a burst of simultaneous
+# requests can pass a few over the limit — set CHISO_RATELIMIT_REDIS_URL for exact counts).
+_ratelimit_redis = os.environ.get("CHISO_RATELIMIT_REDIS_URL", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _ratelimit_redis}
+        if _ratelimit_redis
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "ratelimit"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    ),
+}
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_ENABLE = _env_bool("CHISO_RATELIMIT", default=True)
+
+# --- Background jobs (django-q2) ----------------------------------------------------------------
+
+# Long work runs in a worker (`django-admin qcluster`; `chiso web demo` starts one itself). The
+# queue is a table in the database by default — SQLite or PostgreSQL, no server to run — and
+# Redis when REDIS_URL is set. A task is acknowledged whether it succeeded or not and never
+# retried by the queue: `chiso.web.jobs` records the outcome, and a retry is the user's choice.
+# `retry` only re-delivers a task whose worker died without an answer, so it must exceed
+# `timeout` (else a job still running would be handed to a second worker).
+_job_timeout = int(os.environ.get("CHISO_JOB_TIMEOUT", str(2 * 60 * 60)))
+Q_CLUSTER: dict[str, Any] = {
+    "name": "chiso",
+    "workers": int(os.environ.get("CHISO_JOB_WORKERS", "2")),
+    "timeout": _job_timeout,
+    "retry": _job_timeout + 10 * 60,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "save_limit": 200,
+    "poll": 0.5,
+    "catch_up": False,
+    "label": "Hàng đợi tác vụ (django-q2)",
+    "sync": _env_bool("CHISO_JOBS_SYNC", default=False),
+}
+_redis_url = os.environ.get("REDIS_URL", "").strip()
+if _redis_url:
+    Q_CLUSTER["redis"] = _redis_url
+else:
+    Q_CLUSTER["orm"] = "default"
 
 # --- Language and time --------------------------------------------------------------------------
 

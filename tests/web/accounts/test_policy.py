@@ -75,6 +75,11 @@ EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
         "appraiser_scoped": UNIT,
         "chair": ALL,
     },
+    Action.JOBS_MANAGE: {"admin": ALL},
+    Action.SURVEY_MANAGE: {"admin": ALL},
+    Action.SURVEY_CONTACTS: {"admin": ALL},
+    Action.SURVEY_ENTER: {"admin": ALL},
+    Action.SURVEY_VIEW: {"admin": ALL, "chair": ALL, "leadership": ALL},
 }
 
 MATRIX = [

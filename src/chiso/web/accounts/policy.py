@@ -46,6 +46,11 @@ class Action(StrEnum):
     PERIOD_APPROVE = "period.approve"
     AUDIT_VIEW = "audit.view"
     EVIDENCE_VIEW = "evidence.view"
+    JOBS_MANAGE = "jobs.manage"
+    SURVEY_MANAGE = "survey.manage"
+    SURVEY_CONTACTS = "survey.contacts"
+    SURVEY_ENTER = "survey.enter"
+    SURVEY_VIEW = "survey.view"
 
 
 class Scope(Enum):
@@ -79,6 +84,13 @@ POLICY: dict[Action, dict[Role, Scope]] = {
     A.PERIOD_APPROVE: {CHAIR: S.ANY},
     A.AUDIT_VIEW: {ADMIN: S.ANY, CHAIR: S.ANY},
     A.EVIDENCE_VIEW: {OFFICER: S.UNIT, APPRAISER: S.UNIT, ADMIN: S.ANY, CHAIR: S.ANY},
+    A.JOBS_MANAGE: {ADMIN: S.ANY},
+    # SIPAS: the reform office runs the survey and alone sees respondents' contacts; a unit's
+    # officer never enters or sees answers about their own unit (they are what is rated).
+    A.SURVEY_MANAGE: {ADMIN: S.ANY},
+    A.SURVEY_CONTACTS: {ADMIN: S.ANY},
+    A.SURVEY_ENTER: {ADMIN: S.ANY},
+    A.SURVEY_VIEW: {ADMIN: S.ANY, CHAIR: S.ANY, LEADERSHIP: S.ANY},
 }
 
 # What the refusal message says the user tried to do ("Bạn không có quyền …").
@@ -96,6 +108,11 @@ LABELS: dict[Action, Any] = {
     A.PERIOD_APPROVE: _("phê duyệt kết quả"),
     A.AUDIT_VIEW: _("xem nhật ký thay đổi"),
     A.EVIDENCE_VIEW: _("xem tài liệu kiểm chứng của đơn vị này"),
+    A.JOBS_MANAGE: _("chạy tác vụ nền hoặc xem tác vụ của người khác"),
+    A.SURVEY_MANAGE: _("quản lý khảo sát sự hài lòng"),
+    A.SURVEY_CONTACTS: _("xem thông tin liên hệ của người được khảo sát"),
+    A.SURVEY_ENTER: _("nhập phiếu khảo sát giấy"),
+    A.SURVEY_VIEW: _("xem tiến độ khảo sát"),
 }
 
 
