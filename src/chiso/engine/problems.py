@@ -443,4 +443,65 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "giá trị trống trong cột '{column}'",
         "empty value in column '{column}'",
     ),
+    # --- working-day calendars (chiso.calendar/1)
+    ProblemKind(
+        "CAL000", E, "không đọc được tệp lịch: {detail}", "cannot read the calendar: {detail}"
+    ),
+    ProblemKind("CAL001", E, "thiếu khóa bắt buộc '{key}'", "required key '{key}' is missing"),
+    ProblemKind(
+        "CAL002",
+        E,
+        "khóa không được hỗ trợ '{key}' (kiểm tra chính tả)",
+        "unknown key '{key}' (check the spelling)",
+    ),
+    ProblemKind("CAL003", E, "giá trị không hợp lệ: {detail}", "invalid value: {detail}"),
+    ProblemKind(
+        "CAL004",
+        E,
+        "định dạng '{found}' không được hỗ trợ; cần '{expected}'",
+        "format '{found}' is not supported; expected '{expected}'",
+    ),
+    ProblemKind(
+        "CAL010",
+        E,
+        "ngày đã được liệt kê ở mục {first}",
+        "the day is already listed at entry {first}",
+    ),
+    ProblemKind(
+        "CAL011",
+        E,
+        "ngày không thuộc năm {year} của tệp",
+        "the day is not in the file's year {year}",
+    ),
+    ProblemKind(
+        "CAL012",
+        W,
+        "ngày nghỉ rơi vào ngày nghỉ hằng tuần ({weekday}): không có tác dụng",
+        "a day off on a weekend day ({weekday}) changes nothing",
+    ),
+    ProblemKind(
+        "CAL013",
+        E,
+        "ngày làm bù phải là ngày nghỉ hằng tuần, không phải {weekday}",
+        "a make-up working day must be a weekend day, not a {weekday}",
+    ),
+    ProblemKind(
+        "CAL014",
+        E,
+        "thiếu lịch của năm {years}: các năm phải liên tiếp",
+        "no calendar for {years}: the years must be consecutive",
+    ),
+    ProblemKind(
+        "CAL015",
+        W,
+        "ngày '{name}' mới là dự kiến, chưa có văn bản chính thức",
+        "'{name}' is provisional: no published decision yet",
+    ),
+    ProblemKind("CAL016", E, "năm {year} có hai tệp lịch", "two calendar files for {year}"),
+    ProblemKind(
+        "CAL017",
+        E,
+        "các tệp lịch khai báo ngày nghỉ hằng tuần khác nhau",
+        "the calendar files declare different weekends",
+    ),
 )
