@@ -89,6 +89,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Production-like settings (DEBUG off) need a key; this one signs nothing real.
     os.environ["CHISO_SECRET_KEY"] = "chiso-tests-not-a-secret"
     os.environ["CHISO_DATA_DIR"] = f"{tempfile.gettempdir()}/chiso-test-{run_id}"
+    # Background jobs run inline when their transaction commits (no worker in tests; wrap the
+    # call in `django_capture_on_commit_callbacks(execute=True)` inside a test transaction).
+    os.environ["CHISO_JOBS_SYNC"] = "true"
 
     from django.conf import settings
 

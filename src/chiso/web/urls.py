@@ -8,6 +8,7 @@ urlpatterns = [
     path("tai-khoan/", include("chiso.web.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-ly/nhat-ky/", include("chiso.web.audit.urls")),
+    path("quan-ly/tac-vu/", include("chiso.web.jobs.urls")),
     path("quan-ly/", include("chiso.web.evaluations.urls")),
     path("", include("chiso.web.public.urls")),
 ]

@@ -1,6 +1,7 @@
 """`chiso web demo`: migrate, seed and serve the web demo with production-like settings.
 
-DEBUG stays off: waitress (pure Python, any OS) serves the app and WhiteNoise the static files.
+DEBUG stays off: waitress (pure Python, any OS) serves the app and WhiteNoise the static files;
+the background-job worker (django-q2's `qcluster`) runs beside it as a child process.
 The demo always uses its own SQLite file under `data_dir` — never `DATABASE_URL` from the
 shell, so demo users with known passwords cannot land in a real database.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ def configure(data_dir: Path, host: str) -> None:
     os.environ.setdefault("CHISO_DEBUG", "false")
     # Plain HTTP on this machine: cookies cannot be HTTPS-only.
     os.environ.setdefault("CHISO_SECURE_COOKIES", "false")
+    # One background job at a time is plenty for a demo, and leaves the cores to the pages.
+    os.environ.setdefault("CHISO_JOB_WORKERS", "1")
     hosts = {"localhost", "127.0.0.1", "[::1]", host}
     os.environ.setdefault("CHISO_ALLOWED_HOSTS", ",".join(sorted(hosts)))
 
@@ -73,6 +77,18 @@ def application() -> Any:
 
 
 def serve(host: str, port: int, threads: int = 8) -> None:
+    """Serve with waitress, with the background-job worker running beside it (a child process
+    stopped with the server: Ctrl+C, SIGTERM, or the end of waitress)."""
     from waitress import serve as waitress_serve
 
-    waitress_serve(application(), host=host, port=port, threads=threads)
+    from chiso.web.jobs.worker import worker_process
+
+    app = application()
+    # SIGTERM ends waitress the way Ctrl+C does, so the worker is stopped too.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    with worker_process():
+        waitress_serve(app, host=host, port=port, threads=threads)
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(0)

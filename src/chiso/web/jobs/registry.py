@@ -1,0 +1,73 @@
+"""The job kinds: name → the function that does the work, like the rule-kind registry.
+
+A kind's function lives with its domain (publishing, services, …) and is named here by its
+dotted path, so this module imports none of them and the worker imports only what it runs.
+The function is called as ``func(job=job, params=job.params, report=report)`` and returns the
+job's result, a JSON-serialisable dict. `docs/architecture.md` ("How to add a job kind") walks
+through adding one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+from chiso.web.accounts.policy import Action
+
+__all__ = ["JOB_KINDS", "JobKind", "kind_get"]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """One kind of background job.
+
+    - `func`: dotted path of ``func(*, job, params, report) -> dict``;
+    - `title`: what the job pages call it (lazy gettext, Vietnamese msgid);
+    - `action`: the policy action needed to start one (the reform office's by default);
+    - `check`: optional dotted path of ``check(params) -> dict``, run by `job_start` before
+      anything is stored: it returns the cleaned parameters or raises `ValidationError` with a
+      Vietnamese message saying what is wrong;
+    - `result_template`: optional template that shows the result on the job page.
+    """
+
+    name: str
+    func: str
+    title: Any
+    action: Action = Action.JOBS_MANAGE
+    check: str = ""
+    result_template: str = ""
+
+    def function(self) -> Callable[..., dict[str, Any]]:
+        return import_string(self.func)  # type: ignore[no-any-return]
+
+    def clean(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not self.check:
+            return params
+        return import_string(self.check)(params)  # type: ignore[no-any-return]
+
+
+JOB_KINDS: dict[str, JobKind] = {
+    kind.name: kind
+    for kind in [
+        JobKind(
+            name="snapshot.recompute",
+            func="chiso.web.publishing.jobs.snapshots_recompute_year",
+            check="chiso.web.publishing.jobs.recompute_params",
+            title=_("Tính lại và kiểm tra kết quả đã công bố"),
+            result_template="jobs/results/snapshot_recompute.html",
+        ),
+    ]
+}
+
+
+def kind_get(name: str) -> JobKind:
+    """The registered kind called `name`; KeyError names the known ones."""
+    try:
+        return JOB_KINDS[name]
+    except KeyError:
+        known = ", ".join(sorted(JOB_KINDS))
+        raise KeyError(f"unknown job kind {name!r}; known: {known}") from None
