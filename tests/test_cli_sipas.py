@@ -21,10 +21,13 @@ def run(*args: str):
 
 
 def test_shipped_questionnaires_resolve():
-    shipped = shipped_questionnaires()
-    assert [p.stem for p in shipped] == ["service-user-2024"]
-    assert resolve_questionnaire("sipas/service-user-2024") == shipped[0]
-    assert resolve_questionnaire("service-user-2024") == shipped[0]
+    shipped = {p.stem: p for p in shipped_questionnaires()}
+    assert sorted(shipped) == ["commune-short-2024", "resident-2024", "service-user-2024"]
+    assert resolve_questionnaire("sipas/service-user-2024") == shipped["service-user-2024"]
+    assert resolve_questionnaire("service-user-2024") == shipped["service-user-2024"]
+    for name in shipped:
+        result = run("sipas", "check", name)
+        assert result.exit_code == 0 and "hợp lệ (0 warning(s))" in result.output, result.output
 
 
 def test_check_valid_and_invalid(tmp_path: Path):

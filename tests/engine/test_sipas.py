@@ -65,6 +65,41 @@ def _answers(rows: list[tuple[str, str, str, int]], **extra: list[Any]) -> pl.Da
 # --- the questionnaire --------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("name", "rating", "choices", "factors", "contents"),
+    [
+        ("service-user-2024", 22, 0, 5, 1),
+        ("resident-2024", 30, 15, 9, 2),
+        ("commune-short-2024", 9, 0, 3, 1),
+    ],
+)
+def test_every_shipped_questionnaire_checks_clean(
+    name: str, rating: int, choices: int, factors: int, contents: int
+) -> None:
+    data = parse_yaml((SHIPPED.parent / f"{name}.yaml").read_text(encoding="utf-8"))
+    assert check_questionnaire(data) == []
+    q = build_questionnaire(data)
+    assert (len(q.items), len(q.choices), len(q.factors), len(q.contents)) == (
+        rating,
+        choices,
+        factors,
+        contents,
+    )
+    assert all(i.text_en for i in q.items) and all(c.text_en for c in q.choices)
+    assert q.title_en and all(n.title_en for n in q.nodes)
+
+
+def test_resident_form_structure() -> None:
+    data = parse_yaml((SHIPPED.parent / "resident-2024.yaml").read_text(encoding="utf-8"))
+    q = build_questionnaire(data)
+    policy = next(c for c in q.contents if c.code == "CS")
+    items = [i for i in q.items if i.factor in policy.children]
+    assert len(items) == 14  # accountability, participation, 8 policy areas, impact
+    needs = [c for c in q.choices if c.scale == "NHU_CAU"]
+    assert len(needs) == 10 and len(q.answer_list("NHU_CAU").values) == 3
+    assert q.overall.children == ("DV", "CS")
+
+
 def test_shipped_questionnaire_checks_clean() -> None:
     data = parse_yaml(SHIPPED.read_text(encoding="utf-8"))
     assert check_questionnaire(data) == []
@@ -125,7 +160,53 @@ MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
     ("SIP021", _edit(["scale", "satisfied"], [4, 6]), "value 6 is not on the scale"),
     ("SIP022", _edit(["scale", "not_applicable", "value"], 3), "no-answer value 3"),
     ("SIP023", _edit(["scale", "satisfied"], [1, 2, 3, 4, 5]), "every level"),
+    ("SIP018", _edit(["items", 0, "factor"], None), "rating item 'a1' needs the key 'factor'"),
+    ("SIP019", _edit(["items", 0, "scale"], "YN"), "'scale' does not apply to the rating item"),
 ]
+
+# SMALL with choice items: a yes/no question and a multiple-answer question.
+CHOICE: dict[str, Any] = {
+    **copy.deepcopy(SMALL),
+    "scales": [
+        {
+            "code": "YN",
+            "title": "Có / không",
+            "values": [{"value": 1, "label": "Có"}, {"value": 2, "label": "Không"}],
+            "not_applicable": {"value": 0, "label": "không trả lời"},
+        },
+        {
+            "code": "CH",
+            "title": "Kênh",
+            "values": [{"value": v, "label": f"kênh {v}"} for v in (1, 2, 3)],
+        },
+    ],
+}
+CHOICE["items"] = [
+    *SMALL["items"],
+    {"code": "q1", "text": "câu q1", "kind": "choice", "scale": "YN"},
+    {"code": "q2", "text": "câu q2", "kind": "choice", "scale": "CH", "multiple": True},
+]
+
+CHOICE_MUTATIONS: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
+    ("SIP018", _edit(["items", 3, "scale"], None), "choice item 'q1' needs the key 'scale'"),
+    ("SIP019", _edit(["items", 3, "factor"], "A"), "'factor' does not apply to the choice item"),
+    ("SIP024", _edit(["items", 3, "scale"], "ZZ"), "unknown answer list 'ZZ'"),
+    ("SIP025", _edit(["items", 4, "scale"], "YN"), "answer list 'CH' is used by no item"),
+    ("SIP010", _edit(["scales", 1, "code"], "YN"), "'YN' is used twice"),
+    ("SIP020", _edit(["scales", 0, "values", 1, "value"], 1), "value 1 is listed twice"),
+    ("SIP022", _edit(["scales", 0, "not_applicable", "value"], 2), "no-answer value 2"),
+    ("SIP003", _edit(["items", 3, "kind"], "open"), "rating, choice"),
+]
+
+
+@pytest.mark.parametrize(("code", "change", "text"), CHOICE_MUTATIONS)
+def test_each_choice_problem_is_reported(code: str, change: Any, text: str) -> None:
+    data = copy.deepcopy(CHOICE)
+    assert check_questionnaire(data) == []
+    change(data)
+    found = [p for p in check_questionnaire(data) if p.code == code]
+    assert found, check_questionnaire(data)
+    assert any(text in p.message("en") for p in found), [p.message("en") for p in found]
 
 
 @pytest.mark.parametrize(("code", "change", "text"), MUTATIONS)
@@ -162,19 +243,38 @@ ANSWER_PROBLEMS: list[tuple[str, Callable[[], pl.DataFrame], str]] = [
     ("SIP044", lambda: _answers([("r1", "u", "a1", 5), ("r1", "v", "a2", 4)]), "'unit'"),
     ("SIP045", lambda: _answers([("r1", "u", "a1", 5)], weight=[-1.0]), "positive"),
     ("SIP046", lambda: _answers([("r1", "u", "a1", 5)], channel=[None]), "'channel'"),
+    ("SIP042", lambda: _answers([("r1", "u", "q1", 3)]), "value 3"),
+    ("SIP043", lambda: _answers([("r1", "u", "q1", 1), ("r1", "u", "q1", 2)]), "'q1' more than"),
+    ("SIP043", lambda: _answers([("r1", "u", "q2", 1), ("r1", "u", "q2", 1)]), "'q2' more than"),
+    (
+        "SIP044",
+        lambda: _answers([("r1", "u", "a1", 5)], procedure=["p1"]).vstack(
+            _answers([("r1", "u", "a2", 5)], procedure=["p2"])
+        ),
+        "'procedure'",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("code", "frame", "text"), ANSWER_PROBLEMS)
 def test_each_answer_problem_is_reported(code: str, frame: Any, text: str) -> None:
-    found = [p for p in check_answers(_q(), frame()) if p.code == code]
+    q = build_questionnaire(CHOICE)
+    found = [p for p in check_answers(q, frame()) if p.code == code]
     assert found and any(text in p.message("en") for p in found)
     with pytest.raises(InputError, match=code):
-        estimate_sipas(_q(), frame(), seed=1, bootstrap=10)
+        estimate_sipas(q, frame(), seed=1, bootstrap=10)
+
+
+def test_several_answers_to_a_multiple_item_are_accepted() -> None:
+    frame = _answers([("r1", "u", "q2", 1), ("r1", "u", "q2", 3), ("r1", "u", "a1", 4)])
+    assert check_answers(build_questionnaire(CHOICE), frame) == []
 
 
 def test_every_sip_code_is_tested() -> None:
+    from tests.engine.test_sipas_weights import TOTALS_PROBLEMS
+
     tested = {code for code, *_ in MUTATIONS} | {code for code, *_ in ANSWER_PROBLEMS}
+    tested |= {code for code, *_ in CHOICE_MUTATIONS} | {code for code, *_ in TOTALS_PROBLEMS}
     tested |= {"SIP000"}
     assert {c for c in CATALOGUE if c.startswith("SIP")} == tested
 
@@ -320,3 +420,48 @@ def test_unit_weights_give_the_unweighted_answer(drawn: Any) -> None:
     b = estimate_sipas(_q(), frame.with_columns(weight=pl.lit(1.0)), seed=5, bootstrap=40)
     for name in ("items", "nodes", "units", "pairs"):
         assert getattr(a, name).equals(getattr(b, name)), name
+
+
+# --- choice items: shares ----------------------------------------------------------------------
+
+
+def _share(result: Any, item: str, value: int, unit: str = "u") -> dict[str, Any]:
+    rows = result.shares.filter(
+        (pl.col("unit") == unit) & (pl.col("item") == item) & (pl.col("value") == value)
+    )
+    assert rows.height == 1
+    return dict(rows.row(0, named=True))
+
+
+def test_shares_of_a_single_choice_by_hand() -> None:
+    # q1: yes, yes, no and one "no answer" (0): 2 of 3 valid answers are yes.
+    rows = [("r1", "u", "q1", 1), ("r2", "u", "q1", 1), ("r3", "u", "q1", 2)]
+    rows += [("r4", "u", "q1", 0), ("r1", "u", "a1", 5)]
+    result = estimate_sipas(build_questionnaire(CHOICE), _answers(rows), seed=1, bootstrap=10)
+    yes, no = _share(result, "q1", 1), _share(result, "q1", 2)
+    assert (yes["n"], yes["count"], no["count"]) == (3, 2, 1)
+    assert yes["share"] == pytest.approx(200 / 3) and no["share"] == pytest.approx(100 / 3)
+    assert (yes["low"], yes["high"]) == tuple(pytest.approx(b) for b in _wilson(2, 3))
+    assert yes["n_eff"] == pytest.approx(3)
+    # The choice item is not a rating item: the tree sees a1 only.
+    assert result.items["item"].to_list() == ["a1"]
+
+
+def test_shares_of_a_multiple_choice_by_hand() -> None:
+    # q2: r1 chose 1 and 3, r2 chose 1: option 1 by 2 of 2, option 2 by none, option 3 by 1.
+    rows = [("r1", "u", "q2", 1), ("r1", "u", "q2", 3), ("r2", "u", "q2", 1)]
+    rows += [("r1", "u", "a1", 4)]
+    result = estimate_sipas(build_questionnaire(CHOICE), _answers(rows), seed=1, bootstrap=10)
+    shares = {v: _share(result, "q2", v)["share"] for v in (1, 2, 3)}
+    assert shares == {1: pytest.approx(100.0), 2: pytest.approx(0.0), 3: pytest.approx(50.0)}
+    assert _share(result, "q2", 2)["low"] == 0.0 and _share(result, "q2", 1)["high"] == 100.0
+
+
+def test_weighted_shares_by_hand() -> None:
+    rows = [("r1", "u", "q1", 1), ("r2", "u", "q1", 2), ("r3", "u", "q1", 2)]
+    frame = _answers(rows, weight=[3.0, 1.0, 2.0])
+    result = estimate_sipas(build_questionnaire(CHOICE), frame, seed=1, bootstrap=10)
+    yes = _share(result, "q1", 1)
+    assert yes["share"] == pytest.approx(50.0)  # 3 of 6
+    assert yes["n_eff"] == pytest.approx(36 / 14)  # (3+1+2)² / (9+1+4)
+    assert result.weighted

@@ -380,6 +380,18 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "content '{content}' does not count in the overall index",
     ),
     ProblemKind(
+        "SIP018",
+        E,
+        "câu hỏi '{item}' loại {kind} cần khóa '{key}'",
+        "{kind} item '{item}' needs the key '{key}'",
+    ),
+    ProblemKind(
+        "SIP019",
+        E,
+        "khóa '{key}' không áp dụng cho câu hỏi '{item}' loại {kind}",
+        "key '{key}' does not apply to the {kind} item '{item}'",
+    ),
+    ProblemKind(
         "SIP020",
         E,
         "giá trị thang đo {value} bị trùng",
@@ -402,6 +414,18 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         W,
         "mọi mức của thang đo đều được tính là hài lòng",
         "every level of the scale counts as satisfied",
+    ),
+    ProblemKind(
+        "SIP024",
+        E,
+        "câu hỏi '{item}' dùng danh sách trả lời không tồn tại '{scale}'",
+        "item '{item}' names an unknown answer list '{scale}'",
+    ),
+    ProblemKind(
+        "SIP025",
+        W,
+        "danh sách trả lời '{scale}' không được câu hỏi nào dùng",
+        "answer list '{scale}' is used by no item",
     ),
     # --- SIPAS answers
     ProblemKind(
@@ -442,6 +466,55 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         E,
         "giá trị trống trong cột '{column}'",
         "empty value in column '{column}'",
+    ),
+    # --- SIPAS population totals (raking)
+    ProblemKind(
+        "SIP050",
+        E,
+        "tổng thể phải là số dương hữu hạn, không phải '{value}'",
+        "a population total must be a finite positive number, not '{value}'",
+    ),
+    ProblemKind(
+        "SIP051",
+        E,
+        "biên '{margin}' không phải là cột của câu trả lời; dùng: {known}",
+        "margin '{margin}' is not a column of the answers; use one of: {known}",
+    ),
+    ProblemKind(
+        "SIP052",
+        E,
+        "biên '{margin}', nhóm '{category}' được ghi nhiều lần",
+        "margin '{margin}': category '{category}' is given twice",
+    ),
+    ProblemKind(
+        "SIP053",
+        E,
+        "biên '{margin}': nhóm '{category}' có người trả lời nhưng không có tổng thể",
+        "margin '{margin}': category '{category}' has respondents but no population total",
+    ),
+    ProblemKind(
+        "SIP054",
+        E,
+        "biên '{margin}': nhóm '{category}' có tổng thể nhưng không có người trả lời "
+        "(gộp nhóm hoặc bỏ tổng thể này)",
+        "margin '{margin}': category '{category}' has a population total but no respondents "
+        "(merge it into another category or drop the total)",
+    ),
+    ProblemKind(
+        "SIP055",
+        E,
+        "tổng của biên '{margin}' ({total}) khác tổng của biên '{reference}' ({reference_total}):"
+        " các biên phải mô tả cùng một tổng thể",
+        "margin '{margin}' sums to {total} but '{reference}' to {reference_total}: the margins "
+        "must describe the same population",
+    ),
+    ProblemKind(
+        "SIP056",
+        E,
+        "hiệu chỉnh trọng số (raking) không hội tụ sau {iterations} vòng; sai số tương đối "
+        "lớn nhất còn {error}",
+        "raking did not converge after {iterations} iterations; the largest relative margin "
+        "error is still {error}",
     ),
     # --- working-day calendars (chiso.calendar/1)
     ProblemKind(
@@ -503,5 +576,151 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         E,
         "các tệp lịch khai báo ngày nghỉ hằng tuần khác nhau",
         "the calendar files declare different weekends",
+    ),
+    # --- service-quality methods (chiso.service/1) and their counts
+    ProblemKind(
+        "SVC000", E, "không đọc được tệp phương pháp: {detail}", "cannot read the file: {detail}"
+    ),
+    ProblemKind("SVC001", E, "thiếu khóa bắt buộc '{key}'", "required key '{key}' is missing"),
+    ProblemKind(
+        "SVC002",
+        E,
+        "khóa không được hỗ trợ '{key}' (kiểm tra chính tả)",
+        "unknown key '{key}' (check the spelling)",
+    ),
+    ProblemKind("SVC003", E, "giá trị không hợp lệ: {detail}", "invalid value: {detail}"),
+    ProblemKind(
+        "SVC004",
+        E,
+        "định dạng '{found}' không được hỗ trợ; cần '{expected}'",
+        "format '{found}' is not supported; expected '{expected}'",
+    ),
+    ProblemKind("SVC010", E, "mã '{code}' bị trùng", "code '{code}' is used twice"),
+    ProblemKind(
+        "SVC011",
+        E,
+        "các chỉ tiêu cộng lại {found} điểm, nhưng nhóm khai báo {declared}",
+        "the indicators add up to {found} points, but the group declares {declared}",
+    ),
+    ProblemKind(
+        "SVC012",
+        E,
+        "các nhóm cộng lại {found} điểm, nhưng total_points là {declared}",
+        "the groups add up to {found} points, but total_points says {declared}",
+    ),
+    ProblemKind(
+        "SVC013",
+        E,
+        "phép đo '{measure}' không tồn tại; có: {known}",
+        "unknown measure '{measure}'; known measures: {known}",
+    ),
+    ProblemKind(
+        "SVC014",
+        E,
+        "cách tính điểm '{kind}' cần khóa '{key}'",
+        "scoring '{kind}' needs the key '{key}'",
+    ),
+    ProblemKind(
+        "SVC015",
+        E,
+        "khóa '{key}' không dùng cho cách tính điểm '{kind}'",
+        "key '{key}' does not apply to scoring '{kind}'",
+    ),
+    ProblemKind(
+        "SVC016",
+        E,
+        "cách tính điểm '{kind}' không đi với {points} điểm (chỉ 'shown' có 0 điểm, và giá trị "
+        "trung bình chỉ để hiển thị)",
+        "scoring '{kind}' does not go with {points} points (only 'shown' has 0 points, and a "
+        "mean is only shown)",
+    ),
+    ProblemKind(
+        "SVC017",
+        E,
+        "phép đo '{measure}' cho giá trị kiểu {value}; không dùng được tỷ lệ '{rate}'",
+        "measure '{measure}' gives a {value}; rate '{rate}' does not fit it",
+    ),
+    ProblemKind(
+        "SVC018",
+        E,
+        "times_rate_of '{other}' không dùng được ({why})",
+        "times_rate_of '{other}' cannot be used ({why})",
+    ),
+    ProblemKind("SVC020", E, "các mức xếp loại để hở: {gap}", "the bands leave a gap: {gap}"),
+    ProblemKind(
+        "SVC021", E, "các mức xếp loại chồng lên nhau tại {at}", "the bands overlap at {at}"
+    ),
+    ProblemKind("SVC022", E, "mã xếp loại '{band}' bị trùng", "band code '{band}' is used twice"),
+    ProblemKind(
+        "SVC023",
+        W,
+        "mã '{code}' không bắt đầu bằng mã nhóm '{group}.'",
+        "code '{code}' does not start with its group's code '{group}.'",
+    ),
+    ProblemKind(
+        "SVC040",
+        E,
+        "chỉ tiêu '{indicator}' không có trong phương pháp",
+        "indicator '{indicator}' is not in the method",
+    ),
+    ProblemKind(
+        "SVC041",
+        E,
+        "'{value}' không phải là số đếm ≥ 0",
+        "'{value}' is not a count ≥ 0",
+    ),
+    ProblemKind(
+        "SVC042",
+        E,
+        "tử số {numerator} lớn hơn mẫu số {denominator}",
+        "the numerator {numerator} exceeds the denominator {denominator}",
+    ),
+    ProblemKind(
+        "SVC043",
+        E,
+        "đơn vị '{unit}', chỉ tiêu {indicator} được nhập hai lần",
+        "unit '{unit}', indicator {indicator} is given twice",
+    ),
+    ProblemKind(
+        "SVC044",
+        E,
+        "đơn vị cấp trên '{parent}' không có trong danh sách đơn vị",
+        "the parent unit '{parent}' is not in the unit list",
+    ),
+    ProblemKind(
+        "SVC045",
+        E,
+        "đơn vị '{unit}' là cấp trên của chính nó (vòng lặp)",
+        "unit '{unit}' is its own ancestor (a cycle)",
+    ),
+    ProblemKind(
+        "SVC046",
+        E,
+        "cấp đơn vị '{level}' không hợp lệ; dùng: {known}",
+        "unit level '{level}' is not valid; use one of: {known}",
+    ),
+    ProblemKind(
+        "SVC047",
+        E,
+        "đơn vị '{unit}' có thông tin khác nhau ở các dòng",
+        "unit '{unit}' is described differently on different rows",
+    ),
+    ProblemKind(
+        "SVC050",
+        E,
+        "kho dữ liệu thiếu bảng '{table}'",
+        "the store has no table '{table}'",
+    ),
+    ProblemKind(
+        "SVC051",
+        E,
+        "bảng '{table}' thiếu cột '{column}'",
+        "table '{table}' has no column '{column}'",
+    ),
+    ProblemKind(
+        "SVC052",
+        E,
+        "dữ liệu có ngày {first} – {last}, ngoài lịch làm việc ({start} – {end})",
+        "the records span {first} – {last}, outside the working-day calendar ({start} – {end})",
     ),
 )

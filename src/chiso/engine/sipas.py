@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from statistics import NormalDist
 from typing import Literal
@@ -69,7 +69,11 @@ import polars as pl
 
 from chiso.engine.numbers import comparable
 from chiso.engine.problems import InputError, Problem, errors_only
+from chiso.engine.sipas_answers import REQUIRED, check_answers
 from chiso.engine.sipas_method import OVERALL, Node, Questionnaire
+from chiso.engine.sipas_shares import estimate_shares
+
+__all__ = ["REQUIRED", "SipasResult", "check_answers", "estimate_sipas", "tree", "wilson"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -78,17 +82,20 @@ CHUNK_CELLS = 1 << 22
 """The bootstrap count matrix is made at most this many cells (draws × respondents) at a time,
 so memory stays bounded for a unit of any size."""
 
-REQUIRED = ("respondent", "unit", "item", "value")
-
 
 @dataclass(frozen=True)
 class SipasResult:
     """The estimates of one questionnaire over one set of answers (see the module docstring).
 
     - `items`: [channel], unit, item, n, satisfied, n_eff, rate, low, high
-    - `nodes`: [channel], unit, node, level (factor/content/overall), estimate, low, high, n
-    - `units`: [channel], unit, overall, low, high, n, ranked, rank
+    - `nodes`: [channel], unit, node, level (factor/content/overall), estimate, low, high, n,
+      n_eff
+    - `units`: [channel], unit, overall, low, high, n, n_eff, ranked, rank
     - `pairs`: [channel], unit_above, unit_below, difference, low, high, significant
+    - `shares`: [channel], unit, item, value, n, count, n_eff, share, low, high — the choice
+      items (`chiso.engine.sipas_shares`)
+
+    `weighted` is true when the answers carried a `weight` column.
     """
 
     questionnaire: str
@@ -101,49 +108,8 @@ class SipasResult:
     nodes: pl.DataFrame
     units: pl.DataFrame
     pairs: pl.DataFrame
-
-
-def check_answers(questionnaire: Questionnaire, answers: pl.DataFrame) -> list[Problem]:
-    """Every problem of an answers frame (columns, items, values, one value per respondent)."""
-    problems = [
-        Problem("SIP040", "answers", {"column": c}) for c in REQUIRED if c not in answers.columns
-    ]
-    if problems:
-        return problems
-    optional = [c for c in ("channel", "weight") if c in answers.columns]
-    for column in (*REQUIRED, *optional):
-        if answers[column].null_count():
-            problems.append(Problem("SIP046", column, {"column": column}))
-    frame = answers.drop_nulls([*REQUIRED, *optional])
-    codes = [i.code for i in questionnaire.items]
-    unknown = frame.filter(~pl.col("item").cast(pl.String).is_in(codes))["item"].unique().sort()
-    problems += [Problem("SIP041", "item", {"item": str(i)}) for i in unknown]
-    allowed = [*questionnaire.scale.codes, questionnaire.scale.not_applicable.value]
-    value = pl.col("value").cast(pl.Int64, strict=False)
-    off = frame.filter(value.is_null() | ~value.is_in(allowed)).unique(["item", "value"])
-    problems += [
-        Problem("SIP042", "value", {"value": row["value"], "item": row["item"]})
-        for row in off.sort(["item", "value"]).iter_rows(named=True)
-    ]
-    twice = frame.group_by("respondent", "item").len().filter(pl.col("len") > 1)
-    problems += [
-        Problem("SIP043", "answers", {"respondent": str(r), "item": str(i)})
-        for r, i, _ in twice.sort("respondent", "item").iter_rows()
-    ]
-    for column in ("unit", *optional):
-        several = frame.group_by("respondent").agg(pl.col(column).n_unique().alias("k"))
-        for respondent in several.filter(pl.col("k") > 1)["respondent"].sort():
-            problems.append(
-                Problem("SIP044", "answers", {"respondent": str(respondent), "column": column})
-            )
-    if "weight" in optional:
-        weight = pl.col("weight").cast(pl.Float64, strict=False)
-        bad = frame.filter(weight.is_null() | ~weight.is_finite() | (weight <= 0))
-        problems += [
-            Problem("SIP045", "weight", {"respondent": str(r)})
-            for r in bad["respondent"].unique().sort()
-        ]
-    return problems
+    shares: pl.DataFrame = field(default_factory=pl.DataFrame)
+    weighted: bool = False
 
 
 def estimate_sipas(
@@ -171,6 +137,7 @@ def estimate_sipas(
     items = _items(frame, keys, z)
     nodes, draws = _nodes(questionnaire, frame, keys, level, bootstrap, seed)
     units, pairs = _units(questionnaire, nodes, draws, keys, level)
+    shares = estimate_shares(questionnaire, answers, keys, z)
     return SipasResult(
         questionnaire=questionnaire.id,
         questionnaire_hash=questionnaire.hash,
@@ -182,6 +149,8 @@ def estimate_sipas(
         nodes=nodes,
         units=units,
         pairs=pairs,
+        shares=shares,
+        weighted="weight" in answers.columns,
     )
 
 
@@ -189,12 +158,14 @@ def estimate_sipas(
 
 
 def _prepare(q: Questionnaire, answers: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """Typed, sorted rows with the item's column index, weight, valid and satisfied flags."""
+    """Typed, sorted rows of the rating items with the item's column index, weight, valid and
+    satisfied flags (choice items are estimated apart, as shares)."""
     item_index = {item.code: n for n, item in enumerate(q.items)}
     weight = pl.col("weight").cast(pl.Float64) if "weight" in answers.columns else pl.lit(1.0)
     value = pl.col("value").cast(pl.Int64)
     return (
-        answers.select(
+        answers.filter(pl.col("item").cast(pl.String).is_in(list(item_index)))
+        .select(
             *[pl.col(k).cast(pl.String) for k in keys],
             pl.col("respondent").cast(pl.String),
             pl.col("item").cast(pl.String),
@@ -278,13 +249,13 @@ def _plan(q: Questionnaire) -> _Plan:
 def tree(plan: _Plan, sat: FloatArray, val: FloatArray) -> FloatArray:
     """Every node's index (columns, in plan order) from weighted item sums (rows = draws)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        rates = 100 * sat / val
+        rates = 100 * (sat / val)
     out = np.full((sat.shape[0], len(plan.nodes)), np.nan)
     for k, node in enumerate(plan.nodes):
         if node.aggregation == "pooled":
             idx = plan.items_below[k]
             with np.errstate(invalid="ignore", divide="ignore"):
-                out[:, k] = 100 * sat[:, idx].sum(axis=1) / val[:, idx].sum(axis=1)
+                out[:, k] = 100 * (sat[:, idx].sum(axis=1) / val[:, idx].sum(axis=1))
         else:
             source = rates if node.level == "factor" else out
             out[:, k] = _nanmean(source[:, plan.children[k]])
@@ -314,8 +285,8 @@ def _nodes(
     draws: dict[tuple[str, ...], FloatArray] = {}
     for key, group in frame.group_by(keys, maintain_order=True):
         key_t = tuple(str(k) for k in key)
-        sat, val = _matrices(group, n_items)
-        point = tree(plan, sat.sum(axis=0)[None, :], val.sum(axis=0)[None, :])[0]
+        sat, val, weights = _matrices(group, n_items)
+        point = _tree_of_sums(plan, sat.sum(axis=0)[None, :], (val - sat).sum(axis=0)[None, :])[0]
         boot = _bootstrap(plan, sat, val, bootstrap, _rng(seed, key_t))
         draws[key_t] = boot
         low, high = _percentile(boot, level)
@@ -323,6 +294,7 @@ def _nodes(
         for k, node in enumerate(plan.nodes):
             estimate = float(point[k])
             has = not math.isnan(estimate)
+            below = answered[:, plan.items_below[k]].any(axis=1)
             rows.append(
                 {
                     **dict(zip(keys, key_t, strict=True)),
@@ -331,7 +303,8 @@ def _nodes(
                     "estimate": estimate if has else None,
                     "low": min(float(low[k]), estimate) if has else None,
                     "high": max(float(high[k]), estimate) if has else None,
-                    "n": int(answered[:, plan.items_below[k]].any(axis=1).sum()),
+                    "n": int(below.sum()),
+                    "n_eff": kish(weights[below]),
                 }
             )
     schema = {
@@ -342,12 +315,21 @@ def _nodes(
         "low": pl.Float64,
         "high": pl.Float64,
         "n": pl.Int64,
+        "n_eff": pl.Float64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row"), draws
 
 
-def _matrices(group: pl.DataFrame, n_items: int) -> tuple[FloatArray, FloatArray]:
-    """Respondents × items matrices of w·satisfied and w·valid (rows already sorted)."""
+def kish(weights: FloatArray) -> float | None:
+    """Kish's effective sample size (Σw)² / Σw² (= the count when weights are equal)."""
+    if weights.size == 0:
+        return None
+    return float(weights.sum() ** 2 / (weights * weights).sum())
+
+
+def _matrices(group: pl.DataFrame, n_items: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Respondents × items matrices of w·satisfied and w·valid (rows already sorted), and each
+    respondent's weight."""
     respondent = group["respondent"].to_numpy()
     starts = np.r_[True, respondent[1:] != respondent[:-1]]
     row = np.cumsum(starts) - 1
@@ -358,7 +340,7 @@ def _matrices(group: pl.DataFrame, n_items: int) -> tuple[FloatArray, FloatArray
     # (respondent, item) pairs are unique (checked), so plain assignment is exact.
     sat[row, col] = w * group["sat"].to_numpy()
     val[row, col] = w * group["valid"].to_numpy()
-    return sat, val
+    return sat, val, w[starts]
 
 
 def _rng(seed: int, key: Sequence[str]) -> np.random.Generator:
@@ -370,7 +352,9 @@ def _bootstrap(
     plan: _Plan, sat: FloatArray, val: FloatArray, draws: int, rng: np.random.Generator
 ) -> FloatArray:
     """`draws` × nodes: the tree over respondents resampled with replacement."""
-    n = sat.shape[0]
+    n, k = sat.shape
+    # Satisfied and valid-but-not-satisfied sums in one product; see `_tree_of_sums`.
+    both = np.hstack([sat, val - sat])
     chunk = max(1, min(draws, CHUNK_CELLS // n))
     out = np.empty((draws, len(plan.nodes)))
     for start in range(0, draws, chunk):
@@ -379,8 +363,16 @@ def _bootstrap(
         # How often each respondent is drawn in each replicate, as one bincount over all rows.
         offsets = picks + (np.arange(size) * n)[:, None]
         counts = np.bincount(offsets.ravel(), minlength=size * n).reshape(size, n).astype(float)
-        out[start : start + size] = tree(plan, counts @ sat, counts @ val)
+        sums = counts @ both
+        out[start : start + size] = _tree_of_sums(plan, sums[:, :k], sums[:, k:])
     return out
+
+
+def _tree_of_sums(plan: _Plan, sat: FloatArray, unsat: FloatArray) -> FloatArray:
+    """The tree from satisfied and not-satisfied sums. Summing the two kinds apart makes a rate
+    of exactly 100 (or 0) when every answer is satisfied (or none is): the denominator is then
+    the numerator plus an exact zero, whatever order the matrix product summed in."""
+    return tree(plan, sat, sat + unsat)
 
 
 def _percentile(draws: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
@@ -408,7 +400,7 @@ def _units(
     overall_col = len(q.nodes) - 1
     units = (
         nodes.filter(pl.col("node") == OVERALL)
-        .select(*keys, pl.col("estimate").alias("overall"), "low", "high", "n")
+        .select(*keys, pl.col("estimate").alias("overall"), "low", "high", "n", "n_eff")
         .with_columns(
             ((pl.col("n") >= q.min_sample) & pl.col("overall").is_not_null()).alias("ranked")
         )

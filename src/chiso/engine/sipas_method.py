@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from chiso.engine.framework import LegalBasis
 from chiso.engine.load import content_hash, structural_problems
 from chiso.engine.problems import MethodError, Problem, errors_only
+from chiso.engine.sipas_choices import CHOICE_CHECKS, entries, is_int, levels_of
 from chiso.engine.sipas_schema import FORMAT, QUESTIONNAIRE_SCHEMA
 
 Aggregation = Literal["mean", "pooled"]
@@ -50,9 +51,37 @@ class Scale:
 
 @dataclass(frozen=True)
 class Item:
+    """A rating item: answered on the satisfaction scale, counted in its factor."""
+
     code: str
     text: str
     factor: str
+    text_en: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerList:
+    """A named answer list (`scales` in the file) for choice items."""
+
+    code: str
+    title: str
+    values: tuple[ScaleValue, ...]
+    not_applicable: ScaleValue | None = None
+    title_en: str = ""
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        return tuple(v.value for v in self.values)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A choice item: answered from an answer list, reported as shares, outside the tree."""
+
+    code: str
+    text: str
+    scale: str
+    multiple: bool
     text_en: str = ""
 
 
@@ -85,11 +114,28 @@ class Questionnaire:
     hash: str
     title_en: str = ""
     notes: str = ""
+    choices: tuple[Choice, ...] = ()
+    """The choice items, in file order (`items` holds the rating items only)."""
+    scales: tuple[AnswerList, ...] = ()
+    """The answer lists of the choice items."""
 
     @property
     def nodes(self) -> tuple[Node, ...]:
         """Every node, bottom up: factors, contents, then the overall index."""
         return (*self.factors, *self.contents, self.overall)
+
+    def answer_list(self, code: str) -> AnswerList:
+        return next(s for s in self.scales if s.code == code)
+
+    def allowed_values(self) -> dict[str, tuple[int, ...]]:
+        """Item code → the values an answer may take (its levels and its no-answer value)."""
+        rating = (*self.scale.codes, self.scale.not_applicable.value)
+        out = {item.code: rating for item in self.items}
+        for choice in self.choices:
+            answers = self.answer_list(choice.scale)
+            na = () if answers.not_applicable is None else (answers.not_applicable.value,)
+            out[choice.code] = (*answers.codes, *na)
+        return out
 
 
 def check_questionnaire(data: Any) -> list[Problem]:
@@ -99,7 +145,7 @@ def check_questionnaire(data: Any) -> list[Problem]:
     if data.get("format") != FORMAT:
         return [Problem("SIP004", "format", {"found": data.get("format"), "expected": FORMAT})]
     problems = [p for error in _VALIDATOR.iter_errors(data) for p in _structural(error)]
-    for checker in (_codes, _items, _contents, _overall, _scale):
+    for checker in (_codes, _items, _contents, _overall, _scale, *CHOICE_CHECKS):
         problems.extend(checker(data))
     return _unique(problems)
 
@@ -111,7 +157,16 @@ def build_questionnaire(data: Any) -> Questionnaire:
         raise MethodError(errors_only(problems))
     scale = data["scale"]
     items = tuple(
-        Item(i["code"], i["text"], i["factor"], i.get("text_en", "")) for i in data["items"]
+        Item(i["code"], i["text"], i["factor"], i.get("text_en", ""))
+        for i in data["items"]
+        if i.get("kind", "rating") == "rating"
+    )
+    choices = tuple(
+        Choice(
+            i["code"], i["text"], i["scale"], bool(i.get("multiple", False)), i.get("text_en", "")
+        )
+        for i in data["items"]
+        if i.get("kind") == "choice"
     )
     factors = tuple(
         Node(
@@ -163,11 +218,24 @@ def build_questionnaire(data: Any) -> Questionnaire:
         ),
         min_sample=data["min_sample"],
         hash=content_hash(data),
+        choices=choices,
+        scales=tuple(_answer_list(s) for s in data.get("scales", [])),
     )
 
 
 def _scale_value(data: Data) -> ScaleValue:
     return ScaleValue(data["value"], data["label"], data.get("label_en", ""))
+
+
+def _answer_list(data: Data) -> AnswerList:
+    na = data.get("not_applicable")
+    return AnswerList(
+        code=data["code"],
+        title=data["title"],
+        values=tuple(_scale_value(v) for v in data["values"]),
+        not_applicable=None if na is None else _scale_value(na),
+        title_en=data.get("title_en", ""),
+    )
 
 
 # --- structure ----------------------------------------------------------------------------------
@@ -198,17 +266,10 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 # --- meaning ------------------------------------------------------------------------------------
 
 
-def _entries(data: Data, key: str) -> list[Data]:
-    """The well-formed entries (mappings with a string code) of a list key."""
-    value = data.get(key)
-    entries = value if isinstance(value, list) else []
-    return [e for e in entries if isinstance(e, Mapping) and isinstance(e.get("code"), str)]
-
-
 def _codes(data: Data) -> Iterator[Problem]:
     # One namespace for items, factors and contents: every result frame names nodes by code alone.
     codes = Counter(
-        e["code"] for key in ("items", "factors", "contents") for e in _entries(data, key)
+        e["code"] for key in ("items", "factors", "contents") for e in entries(data, key)
     )
     codes[OVERALL] += 1
     for code, count in codes.items():
@@ -217,11 +278,11 @@ def _codes(data: Data) -> Iterator[Problem]:
 
 
 def _items(data: Data) -> Iterator[Problem]:
-    factors = [f["code"] for f in _entries(data, "factors")]
+    factors = [f["code"] for f in entries(data, "factors")]
     used = set()
-    for item in _entries(data, "items"):
+    for item in entries(data, "items"):
         factor = item.get("factor")
-        if isinstance(factor, str):
+        if isinstance(factor, str) and item.get("kind", "rating") == "rating":
             used.add(factor)
             if factor not in factors:
                 yield Problem(
@@ -233,9 +294,9 @@ def _items(data: Data) -> Iterator[Problem]:
 
 
 def _contents(data: Data) -> Iterator[Problem]:
-    factors = [f["code"] for f in _entries(data, "factors")]
+    factors = [f["code"] for f in entries(data, "factors")]
     owners: dict[str, list[str]] = {}
-    for content in _entries(data, "contents"):
+    for content in entries(data, "contents"):
         members = content.get("factors")
         for factor in members if isinstance(members, list) else []:
             if factor not in factors:
@@ -253,7 +314,7 @@ def _contents(data: Data) -> Iterator[Problem]:
 
 
 def _overall(data: Data) -> Iterator[Problem]:
-    contents = [c["code"] for c in _entries(data, "contents")]
+    contents = [c["code"] for c in entries(data, "contents")]
     overall = data.get("overall")
     members = overall.get("contents") if isinstance(overall, Mapping) else None
     members = members if isinstance(members, list) else []
@@ -269,26 +330,12 @@ def _scale(data: Data) -> Iterator[Problem]:
     scale = data.get("scale")
     if not isinstance(scale, Mapping):
         return
-    raw = scale.get("values")
-    levels = [
-        v["value"]
-        for v in (raw if isinstance(raw, list) else [])
-        if isinstance(v, Mapping) and _is_int(v.get("value"))
-    ]
-    for value, count in Counter(levels).items():
-        if count > 1:
-            yield Problem("SIP020", "scale.values", {"value": value})
-    na = scale.get("not_applicable")
-    if isinstance(na, Mapping) and _is_int(na.get("value")) and na["value"] in levels:
-        yield Problem("SIP022", "scale.not_applicable", {"value": na["value"]})
+    levels, problems = levels_of(scale, "scale")
+    yield from problems
     satisfied = scale.get("satisfied")
-    satisfied = [v for v in satisfied if _is_int(v)] if isinstance(satisfied, list) else []
+    satisfied = [v for v in satisfied if is_int(v)] if isinstance(satisfied, list) else []
     for value in satisfied:
         if value not in levels:
             yield Problem("SIP021", "scale.satisfied", {"value": value})
     if levels and set(levels) <= set(satisfied):
         yield Problem("SIP023", "scale.satisfied")
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)

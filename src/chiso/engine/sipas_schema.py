@@ -74,18 +74,63 @@ QUESTIONNAIRE_SCHEMA: dict[str, Any] = {
                 ["values", "not_applicable", "satisfied"],
                 "the answer scale",
             ),
+            "scales": {
+                "type": "array",
+                "minItems": 1,
+                "description": "further answer lists for `choice` items (perceptions, needs …), "
+                "each with its own code; the satisfaction `scale` is not among them",
+                "items": object_schema(
+                    {
+                        "code": {**_CODE, "description": "stable scale code, e.g. `YES_NO`"},
+                        "title": {**_TEXT, "description": "Vietnamese title of the answer list"},
+                        "title_en": {"type": "string", "description": "English title"},
+                        "values": {
+                            "type": "array",
+                            "minItems": 2,
+                            "items": SCALE_VALUE,
+                            "description": "the answers (options) in the order they are shown",
+                        },
+                        "not_applicable": {
+                            **SCALE_VALUE,
+                            "description": "the 'no answer' value, left out of every "
+                            "denominator (absent: a skipped question simply has no row)",
+                        },
+                    },
+                    ["code", "title", "values"],
+                    "an answer list for choice items",
+                ),
+            },
             "items": {
                 "type": "array",
                 "minItems": 1,
-                "description": "the questions (tiêu chí) that are rated on the scale",
+                "description": "the questions, in the order of the form",
                 "items": object_schema(
                     {
                         "code": {**_CODE, "description": "stable item code, e.g. `TC1.1`"},
                         "text": {**_TEXT, "description": "the question in Vietnamese"},
                         "text_en": {"type": "string", "description": "the question in English"},
-                        "factor": {**_TEXT, "description": "code of the factor it belongs to"},
+                        "kind": {
+                            "enum": ["rating", "choice"],
+                            "description": "`rating` (absent means rating): answered on the "
+                            "satisfaction `scale`, counted in its factor; `choice`: answered from "
+                            "a list in `scales`, reported as shares of answers with intervals and "
+                            "kept out of the satisfaction tree",
+                        },
+                        "factor": {
+                            **_TEXT,
+                            "description": "rating items: code of the factor they belong to",
+                        },
+                        "scale": {
+                            **_TEXT,
+                            "description": "choice items: code of their answer list in `scales`",
+                        },
+                        "multiple": {
+                            "type": "boolean",
+                            "description": "choice items: several answers allowed (one row per "
+                            "answer); shares are then of respondents and may add up past 100 %",
+                        },
                     },
-                    ["code", "text", "factor"],
+                    ["code", "text"],
                     "one item",
                 ),
             },
