@@ -9,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-ly/nhat-ky/", include("chiso.web.audit.urls")),
     path("quan-ly/tac-vu/", include("chiso.web.jobs.urls")),
+    path("quan-ly/khao-sat/", include("chiso.web.surveys.urls")),
     path("quan-ly/", include("chiso.web.evaluations.urls")),
+    path("ks/", include("chiso.web.surveys.public_urls")),
     path("", include("chiso.web.public.urls")),
 ]

@@ -43,6 +43,7 @@ from chiso.web.surveys.selectors import survey_questionnaire
 from chiso.web.units.models import Unit
 
 FIELD_PREFIX = "q-"
+FORM_ERROR = "form"  # the key of a message about the whole form, not one item
 
 
 class CollectionError(Exception):
@@ -103,7 +104,7 @@ def parse_answers(
             continue
         answers[item.code] = value  # type: ignore[assignment]
     if not errors and not any(v in scale.codes for v in answers.values()):
-        errors["__all__"] = _("Phiếu cần ít nhất một câu trả lời theo thang hài lòng.")
+        errors[FORM_ERROR] = _("Phiếu cần ít nhất một câu trả lời theo thang hài lòng.")
     return answers, errors
 
 

@@ -14,7 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from chiso.engine.sampling import CONTACT, PERSON, Sample, SampleDesign, fieldwork_summary
 from chiso.engine.sipas_method import Questionnaire, build_questionnaire
@@ -140,6 +142,42 @@ def engine_frame(survey: Survey, strata: Sequence[str]) -> pl.DataFrame:
         schema={c: pl.String for c in (PERSON, "unit", "procedure", "channel", CONTACT)},
     )
     return frame.select(PERSON, *strata, CONTACT)
+
+
+def check_strata_values(frame: pl.DataFrame, strata: Sequence[str]) -> None:
+    """Refuse stratifying by a column some people of the frame have no value in."""
+    labels = {"procedure": _("thủ tục"), "channel": _("kênh nộp hồ sơ")}
+    for column in strata:
+        missing = frame[column].null_count()
+        if missing:
+            raise ValidationError(
+                _("%(n)s người trong khung mẫu thiếu %(what)s: không phân tầng theo cột này được.")
+                % {"n": missing, "what": labels.get(column, column)}
+            )
+
+
+def draw_preview(survey: Survey, design: SampleDesign) -> list[dict[str, Any]]:
+    """The sizes a draw with `design` would give, per stratum, before drawing: population N,
+    the rule's target, drawn = min(target, N) and the reserve list's length."""
+    frame = engine_frame(survey, design.strata)
+    if frame.is_empty():
+        raise ValidationError(_("Khung mẫu đang trống: hãy nạp danh sách trước."))
+    check_strata_values(frame, design.strata)
+    keys = list(design.strata)
+    rows = []
+    for row in frame.group_by(keys).len().sort(keys).iter_rows(named=True):
+        population = row["len"]
+        drawn = min(design.target(population), population)
+        rows.append(
+            {
+                "stratum": stratum_label([row[k] for k in keys]),
+                "population": population,
+                "target": design.target(population),
+                "drawn": drawn,
+                "reserve": design.reserve_size(drawn, population - drawn),
+            }
+        )
+    return rows
 
 
 def stratum_label(key: Sequence[Any]) -> str:

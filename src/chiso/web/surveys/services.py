@@ -39,7 +39,12 @@ from chiso.web.surveys.models import (
     SurveyState,
     Token,
 )
-from chiso.web.surveys.selectors import engine_frame, strata_json, stratum_label
+from chiso.web.surveys.selectors import (
+    check_strata_values,
+    engine_frame,
+    strata_json,
+    stratum_label,
+)
 from chiso.web.units._rows import ImportReport
 from chiso.web.units.models import Unit
 
@@ -217,7 +222,7 @@ def frame_import(*, survey: Survey, path: Path, by: Any) -> ImportReport:
     return report
 
 
-def frame_import_dossiers(*, survey: Survey, path: Path, by: Any) -> ImportReport:
+def frame_from_dossiers(*, survey: Survey, path: Path, by: Any) -> ImportReport:
     """Replace the frame with the dossiers whose result was handed over in the reference
     period, read from the dossier store's `dossiers` Parquet table with DuckDB."""
     _require(by, Action.SURVEY_MANAGE)
@@ -313,7 +318,7 @@ def sample_draw(*, survey: Survey, design: SampleDesign, seed: int, by: Any) -> 
         frame = engine_frame(survey, design.strata)
         if frame.is_empty():
             raise ValidationError(_("Khung mẫu đang trống: hãy nạp danh sách trước."))
-        _check_strata_values(frame, design.strata)
+        check_strata_values(frame, design.strata)
         sample = draw_sample(frame, design, seed=seed)
         draw = Draw.objects.create(
             survey=survey,
@@ -362,17 +367,6 @@ def sample_draw(*, survey: Survey, design: SampleDesign, seed: int, by: Any) -> 
             },
         )
     return draw
-
-
-def _check_strata_values(frame: Any, strata: Sequence[str]) -> None:
-    labels = {"procedure": _("thủ tục"), "channel": _("kênh nộp hồ sơ")}
-    for column in strata:
-        missing = frame[column].null_count()
-        if missing:
-            raise ValidationError(
-                _("%(n)s người trong khung mẫu thiếu %(what)s: không phân tầng theo cột này được.")
-                % {"n": missing, "what": labels.get(column, column)}
-            )
 
 
 def new_seed() -> int:
