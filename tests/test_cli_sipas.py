@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from chiso.cli import main
@@ -188,3 +189,106 @@ def test_answers_file_level_problems_name_rows(tmp_path: Path):
     missing.write_text("respondent,unit,value\nR1,U1,4\n", encoding="utf-8")
     refused = run("sipas", "estimate", "service-user-2024", str(missing))
     assert refused.exit_code == 3 and "SIP040" in refused.output
+
+
+# --- weights raked to population totals ---------------------------------------------------------
+
+TOTALS = EXAMPLE.with_name("totals-example.csv")
+RESIDENT = EXAMPLE.with_name("answers-resident.csv")
+COMMUNE = EXAMPLE.with_name("answers-commune.csv")
+
+
+def test_estimate_with_totals_is_weighted():
+    args = ("sipas", "estimate", "service-user-2024", str(EXAMPLE), "--totals", str(TOTALS))
+    table = run("--lang", "en", *args, *FAST)
+    assert table.exit_code == 0, table.output
+    assert "raked from equal weights to the totals of unit, channel" in table.output
+    assert "converged after" in table.output and "n eff." in table.output
+    doc = json.loads(run(*args, "--format", "json", *FAST).output)
+    weighting = doc["weighting"]
+    assert weighting["method"] == "raking" and weighting["converged"] is True
+    assert weighting["margins"] == ["unit", "channel"] and weighting["respondents"] == 120
+    assert weighting["weight_sum"] == pytest.approx(4000.0)
+    assert weighting["max_relative_error"] <= 1e-6
+    for unit in doc["units"]:
+        assert unit["n_eff"] < unit["n"]  # unequal weights cost effective sample size
+    unweighted = json.loads(
+        run(
+            "sipas", "estimate", "service-user-2024", str(EXAMPLE), "--format", "json", *FAST
+        ).output
+    )
+    assert unweighted["weighting"] is None
+    assert [u["overall"] for u in unweighted["units"]] != [u["overall"] for u in doc["units"]]
+
+
+def test_totals_problems_are_refused_with_their_place(tmp_path: Path):
+    path = tmp_path / "tong.csv"
+    path.write_text(
+        "bien,nhom,tong\n"
+        "don_vi,XA-AN-BINH,1840\n"
+        "don_vi,XA-AN-BINH,1000\n"
+        "huyen,X,5\n"
+        "kenh,truc_tiep,-1\n",
+        encoding="utf-8",
+    )
+    args = ("sipas", "estimate", "service-user-2024", str(EXAMPLE), "--totals", str(path))
+    result = run("--lang", "en", *args)
+    assert result.exit_code == 3
+    assert "SIP052 tong.csv row 3, column 'nhom'" in result.output
+    assert "SIP051 tong.csv row 4, column 'bien': margin 'huyen'" in result.output
+    assert "SIP050 tong.csv row 5, column 'tong'" in result.output
+    partial = tmp_path / "partial.csv"
+    partial.write_text("margin,category,total\nunit,XA-AN-BINH,1840\n", encoding="utf-8")
+    refused = run(
+        "--lang",
+        "en",
+        "sipas",
+        "estimate",
+        "service-user-2024",
+        str(EXAMPLE),
+        "--totals",
+        str(partial),
+    )
+    assert refused.exit_code == 3
+    assert "SIP053" in refused.output and "category 'XA-HOA-LAC'" in refused.output
+
+
+def test_raking_that_does_not_converge_is_refused():
+    result = run(
+        "--lang",
+        "en",
+        "sipas",
+        "estimate",
+        "service-user-2024",
+        str(EXAMPLE),
+        "--totals",
+        str(TOTALS),
+        "--rake-iterations",
+        "1",
+        "--rake-tolerance",
+        "1e-15",
+    )
+    assert result.exit_code == 3
+    assert "SIP056" in result.output and "did not converge after 1 iterations" in result.output
+
+
+def test_resident_and_commune_forms_estimate():
+    resident = run(
+        "sipas", "estimate", "resident-2024", str(RESIDENT), "--nodes", "--format", "csv", *FAST
+    )
+    assert resident.exit_code == 0, resident.output
+    nodes = {r["node"] for r in csv.DictReader(io.StringIO(resident.output))}
+    assert {"DV", "CS", "TGTN", "TG", "CL", "TD", "overall"} <= nodes
+    shares = run(
+        "sipas", "estimate", "resident-2024", str(RESIDENT), "--shares", "--format", "csv", *FAST
+    )
+    rows = list(csv.DictReader(io.StringIO(shares.output)))
+    single = [r for r in rows if r["unit"] == "XA-DAI-TU" and r["item"] == "NC.1"]
+    assert len(single) == 3 and sum(float(r["share"]) for r in single) == pytest.approx(100)
+    table = run("sipas", "estimate", "resident-2024", str(RESIDENT), "--shares", *FAST)
+    assert "Rất cần cải thiện" in table.output and "Tỷ lệ %" in table.output
+    commune = run(
+        "sipas", "estimate", "commune-short-2024", str(COMMUNE), "--format", "json", *FAST
+    )
+    doc = json.loads(commune.output)
+    assert doc["units"][0]["unit"] == "XA-VO-NHAI" and len(doc["units"]) == 4

@@ -37,11 +37,13 @@ Totals = Mapping[str, Mapping[str, float]]
 @dataclass(frozen=True)
 class RakedAnswers:
     """The answers with `weight` set to each respondent's raked weight, whether they started
-    from design weights, and the raking's diagnostics (its frame: one row per respondent)."""
+    from design weights, the margins raked to, and the raking's diagnostics (its frame: one row
+    per respondent, with `raked_weight`)."""
 
     answers: pl.DataFrame
     design_weights: bool
     raking: RakingResult
+    margins: tuple[str, ...]
 
 
 def respondents(answers: pl.DataFrame) -> pl.DataFrame:
@@ -113,7 +115,7 @@ def rake_answers(
         .with_columns(pl.col("respondent").cast(pl.String))
         .join(weights, on="respondent", how="left", maintain_order="left")
     )
-    return RakedAnswers(raked, "weight" in answers.columns, raking)
+    return RakedAnswers(raked, "weight" in answers.columns, raking, tuple(margins))
 
 
 def weight_summary(answers: pl.DataFrame, keys: list[str]) -> pl.DataFrame:

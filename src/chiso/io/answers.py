@@ -1,8 +1,9 @@
 """Reading SIPAS answers from CSV or XLSX into the frame `chiso.engine.sipas` expects.
 
-One row per respondent × item: ``respondent, unit, item, value`` and optionally ``channel`` and
-``weight`` (one value per respondent). Vietnamese headers are accepted (``nguoi_tra_loi``,
-``ma_don_vi``/``don_vi``, ``cau_hoi``, ``gia_tri``/``diem``, ``kenh``, ``trong_so``).
+One row per respondent × item (× answer, for a multiple-answer choice item): ``respondent, unit,
+item, value`` and optionally ``channel``, ``procedure`` and ``weight`` (one value per respondent).
+Vietnamese headers are accepted (``nguoi_tra_loi``, ``ma_don_vi``/``don_vi``, ``cau_hoi``,
+``gia_tri``/``diem``, ``kenh``, ``thu_tuc``, ``trong_so``).
 
 Every problem is reported at once, each with its place in the file (row and column as a
 spreadsheet shows them); the whole-file checks of `check_answers` (an item answered twice, a
@@ -29,6 +30,7 @@ ALIASES = {
     "item": ("item", "cau_hoi", "ma_cau_hoi", "tieu_chi"),
     "value": ("value", "gia_tri", "diem", "tra_loi"),
     "channel": ("channel", "kenh"),
+    "procedure": ("procedure", "thu_tuc", "ma_thu_tuc"),
     "weight": ("weight", "trong_so"),
 }
 REQUIRED = ("respondent", "unit", "item", "value")
@@ -46,8 +48,7 @@ def read_answers(
     if missing:
         raise InputError([Problem("SIP040", path.name, {"column": role}) for role in missing])
     present = {role: col for role, col in cols.items() if col is not None}
-    codes = {i.code for i in questionnaire.items}
-    allowed = {*questionnaire.scale.codes, questionnaire.scale.not_applicable.value}
+    allowed = questionnaire.allowed_values()
     problems: list[Problem] = []
     records: dict[str, list[Any]] = {role: [] for role in (*present, "row")}
     for n, cells in table.rows:
@@ -58,11 +59,11 @@ def read_answers(
                 problems.append(Problem("SIP046", table.where(n, col), {"column": role}))
             row[role] = text or None
         item, value = row["item"], row["value"]
-        if item is not None and item not in codes:
+        if item is not None and item not in allowed:
             problems.append(Problem("SIP041", table.where(n, present["item"]), {"item": item}))
         if value is not None:
             number = _integer(value)
-            if number is None or number not in allowed:
+            if number is None or number not in allowed.get(item or "", (number,)):
                 where = table.where(n, present["value"])
                 problems.append(Problem("SIP042", where, {"value": value, "item": item or "?"}))
             row["value"] = number

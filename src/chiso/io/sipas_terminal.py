@@ -1,8 +1,11 @@
-"""SIPAS estimates on a terminal: one table of units (per channel with ``--by channel``), the
-overall index with its interval, the sample size and rank, then the neighbours whose difference
-is not significant."""
+"""SIPAS estimates on a terminal: how the answers were weighted, one table of units (per channel
+with ``--by channel``) with the overall index, its interval, the sample size (and Kish's
+effective sample size when weighted) and rank, the neighbours whose difference is not
+significant, and on request every node and the shares of answers to the choice items."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import polars as pl
 from rich import box
@@ -22,6 +25,8 @@ def print_sipas(
     lang: str,
     *,
     nodes: bool = False,
+    shares: bool = False,
+    weighting: dict[str, Any] | None = None,
 ) -> None:
     vi = lang == "vi"
     title = questionnaire.title if vi else (questionnaire.title_en or questionnaire.title)
@@ -36,6 +41,8 @@ def print_sipas(
         "respondents.",
         highlight=False,
     )
+    if weighting is not None:
+        console.print(_weighting_line(weighting, vi), highlight=False)
     groups = (
         [(None, result.units, result.pairs, result.nodes)]
         if result.by is None
@@ -51,18 +58,24 @@ def print_sipas(
     )
     for channel, units, pairs, node_rows in groups:
         heading = None if channel is None else (f"Kênh: {channel}" if vi else f"Channel: {channel}")
-        console.print(_units_table(heading, units, questionnaire.min_sample, vi))
+        console.print(_units_table(heading, units, questionnaire.min_sample, vi, result.weighted))
         if nodes:
             console.print(_nodes_table(questionnaire, node_rows, vi))
         _print_pairs(console, pairs, vi)
+    if shares:
+        console.print(shares_table(questionnaire, result, vi))
 
 
-def _units_table(title: str | None, units: pl.DataFrame, min_sample: int, vi: bool) -> Table:
+def _units_table(
+    title: str | None, units: pl.DataFrame, min_sample: int, vi: bool, weighted: bool
+) -> Table:
     heads = (
         ["Hạng", "Đơn vị", "Chỉ số %", "Khoảng tin cậy", "Số phiếu", "Ghi chú"]
         if vi
         else ["Rank", "Unit", "Index %", "Interval", "n", "Note"]
     )
+    if weighted:
+        heads.insert(5, "n hiệu dụng" if vi else "n eff.")
     table = Table(
         title=title,
         title_justify="left",
@@ -71,7 +84,8 @@ def _units_table(title: str | None, units: pl.DataFrame, min_sample: int, vi: bo
         collapse_padding=True,
     )
     for i, head in enumerate(heads):
-        table.add_column(head, justify="left" if i in (1, 5) else "right", no_wrap=True)
+        left = i in (1, len(heads) - 1)
+        table.add_column(head, justify="left" if left else "right", no_wrap=True)
     ordered = units.sort(
         ["rank", "overall", "unit"], descending=[False, True, False], nulls_last=True
     )
@@ -81,13 +95,88 @@ def _units_table(title: str | None, units: pl.DataFrame, min_sample: int, vi: bo
             note = "chưa đủ mẫu" if vi else "sample too small"
         elif row["overall"] is None:
             note = "không có câu trả lời" if vi else "no answers"
-        table.add_row(
+        cells = [
             "—" if row["rank"] is None else str(row["rank"]),
             row["unit"],
             _number(row["overall"]),
             _interval(row["low"], row["high"]),
             str(row["n"]),
             note,
+        ]
+        if weighted:
+            cells.insert(5, _number(row["n_eff"]))
+        table.add_row(*cells)
+    return table
+
+
+def weighting_document(raked: Any, result: SipasResult) -> dict[str, Any] | None:
+    """How the estimates were weighted, for the JSON output and the terminal: None when the
+    answers carry no weights; the raking's margins and convergence when they were raked."""
+    if raked is None:
+        return {"method": "design weights"} if result.weighted else None
+    raking = raked.raking
+    return {
+        "method": "raking",
+        "start": "design weights" if raked.design_weights else "equal weights",
+        "margins": list(raked.margins),
+        "iterations": raking.iterations,
+        "converged": raking.converged,
+        "max_relative_error": raking.max_relative_error,
+        "respondents": raking.frame.height,
+        "weight_sum": float(raking.frame["raked_weight"].sum()),
+    }
+
+
+def _weighting_line(weighting: dict[str, Any], vi: bool) -> str:
+    if weighting["method"] != "raking":
+        return (
+            "Ước lượng có trọng số (trọng số thiết kế trong tệp câu trả lời)."
+            if vi
+            else "Weighted estimates (design weights from the answers file)."
+        )
+    margins = ", ".join(weighting["margins"])
+    error = f"{weighting['max_relative_error']:.1e}"
+    n, total, rounds = weighting["respondents"], weighting["weight_sum"], weighting["iterations"]
+    if vi:
+        design = weighting["start"] == "design weights"
+        start = "trọng số thiết kế" if design else "trọng số bằng nhau"
+        return (
+            f"Ước lượng có trọng số: hiệu chỉnh (raking) từ {start} theo tổng thể của {margins}; "
+            f"hội tụ sau {rounds} vòng (sai số tương đối lớn nhất {error}); tổng trọng số "
+            f"{total:,.0f} trên {n} người trả lời."
+        )
+    return (
+        f"Weighted estimates: raked from {weighting['start']} to the totals of {margins}; "
+        f"converged after {rounds} iterations (largest relative error {error}); weights sum "
+        f"to {total:,.0f} over {n} respondents."
+    )
+
+
+def shares_table(questionnaire: Questionnaire, result: SipasResult, vi: bool) -> Table:
+    """The shares of answers to the choice items: one row per unit × item × option."""
+    heads = (
+        ["Đơn vị", "Câu hỏi", "Trả lời", "Tỷ lệ %", "Khoảng tin cậy", "Số người", "Số phiếu"]
+        if vi
+        else ["Unit", "Item", "Answer", "Share %", "Interval", "Chose", "n"]
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for i, head in enumerate(heads):
+        table.add_column(head, justify="left" if i < 3 else "right")
+    labels = {
+        (c.code, v.value): (v.label if vi else (v.label_en or v.label))
+        for c in questionnaire.choices
+        for v in questionnaire.answer_list(c.scale).values
+    }
+    for row in result.shares.iter_rows(named=True):
+        unit = row["unit"] if result.by is None else f"{row['unit']} ({row['channel']})"
+        table.add_row(
+            unit,
+            row["item"],
+            labels.get((row["item"], row["value"]), str(row["value"])),
+            _number(row["share"]),
+            _interval(row["low"], row["high"]),
+            str(row["count"]),
+            str(row["n"]),
         )
     return table
 
