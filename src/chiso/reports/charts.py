@@ -1,0 +1,500 @@
+"""Charts: one Vega-Lite specification each, rendered to SVG (web pages, PDF) and PNG (DOCX).
+
+Every `*_spec` function is pure — plain data in, a Vega-Lite spec (a JSON-able dict) out — and
+the spec carries its data, its Vietnamese labels, its colours and its configuration, so the same
+spec gives the same chart wherever it is drawn. Numbers shown on a chart are written in Python
+with the method's decimals and rounding (decimal comma), exactly as the tables beside it.
+
+`render_svg` and `render_png` draw a spec with vl-convert (Vega-Lite pinned, no network); the
+SVG gets `role="img"` with a `<title>` and `<desc>` in Vietnamese and ids unique to the chart,
+so several charts can sit inline on one page. The same spec gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+from xml.sax.saxutils import escape
+
+import vl_convert
+
+from chiso.reports.chart_data import (
+    band_colours,
+    dodge,
+    fallers,
+    index_rows,
+    period_label,
+    ranked_labels,
+    risers,
+    text_of,
+)
+
+VEGA_LITE_VERSION = "5.21"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.21.0.json"
+# DejaVu Sans first: it is on every Linux server WeasyPrint runs on, so vl-convert measures the
+# labels with the very font WeasyPrint and the PNG renderer draw them in; browsers without it
+# fall back to Arial / Liberation Sans, which are narrower, so nothing overflows.
+FONT = '"DejaVu Sans", Arial, "Liberation Sans", sans-serif'
+INK = "#1b1f24"
+MUTED = "#555555"
+UP, DOWN, GREY = "#1a9850", "#d73027", "#c4c4c4"
+PLOT_WIDTH = 380
+LABEL_LIMIT = 260
+NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
+PNG_PPI = 200
+
+
+def config() -> dict[str, Any]:
+    """The look shared by every chart: one font, Vietnamese number format, quiet guides.
+    `aria: false` drops Vega's generated (English) labels; the root carries Vietnamese ones."""
+    guides = {"labelFontSize": 11, "titleFontSize": 11, "labelColor": INK, "titleColor": INK}
+    return {
+        "font": FONT,
+        "aria": False,
+        "background": "white",
+        "padding": 8,
+        "locale": {"number": NUMBER_LOCALE},
+        "view": {"stroke": None},
+        "axis": {
+            **guides,
+            "gridColor": "#e3e3e3",
+            "domainColor": "#8a8a8a",
+            "tickColor": "#8a8a8a",
+        },
+        "legend": {**guides, "orient": "bottom", "direction": "horizontal", "symbolType": "square"},
+        "title": {"fontSize": 14, "anchor": "start", "color": INK, "subtitleColor": MUTED},
+        "text": {"fontSize": 10, "color": INK},
+    }
+
+
+def _spec(title: str, subtitle: str, description: str, **body: Any) -> dict[str, Any]:
+    heading: dict[str, Any] = {"text": title}
+    if subtitle:
+        heading["subtitle"] = subtitle
+    return {
+        "$schema": SCHEMA,
+        "title": heading,
+        "description": description,
+        **body,
+        "config": config(),
+    }
+
+
+# --- ranking bars -------------------------------------------------------------------------------
+
+
+def ranking_spec(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Bars of each unit's index in rank order, coloured by band (a `chiso.public.ranking`
+    document)."""
+    rows = index_rows(document)
+    colours = band_colours(document["bands"], rows)
+    first, last = (rows[0], rows[-1]) if rows else ({}, {})
+    description = (
+        f"Biểu đồ thanh: chỉ số (%) của {len(rows)} đơn vị theo thứ hạng, màu theo xếp loại."
+        + (
+            f" Cao nhất: {first['label']} {first['index_text']}; "
+            f"thấp nhất: {last['label']} {last['index_text']}."
+            if rows
+            else ""
+        )
+    )
+    x = {"field": "index", "type": "quantitative", "scale": {"domain": [0, 100]}}
+    return _spec(
+        f"Chỉ số CCHC năm {document['year']}: {document['block_title']}",
+        _status(document),
+        description,
+        width=PLOT_WIDTH,
+        height={"step": 18},
+        data={"values": rows},
+        encoding={
+            "y": {
+                "field": "label",
+                "type": "nominal",
+                "sort": {"field": "order", "op": "min"},
+                "title": None,
+                "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
+            }
+        },
+        layer=[
+            {
+                "mark": {"type": "bar", "height": {"band": 0.78}},
+                "encoding": {
+                    "x": {**x, "title": "Chỉ số (%)", "axis": {"values": [0, 25, 50, 75, 100]}},
+                    "color": {
+                        "field": "band",
+                        "type": "nominal",
+                        "scale": colours,
+                        "legend": {"title": "Xếp loại"},
+                    },
+                },
+            },
+            {
+                "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 3},
+                "encoding": {"x": x, "text": {"field": "index_text"}},
+            },
+        ],
+    )
+
+
+def _status(document: Mapping[str, Any]) -> str:
+    method = document.get("method") or {}
+    return "" if method.get("status") == "official" else str(method.get("status_label") or "")
+
+
+# --- field heatmap ------------------------------------------------------------------------------
+
+
+def field_heatmap_spec(
+    document: Mapping[str, Any], fields: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Units (rank order) × fields, each cell the unit's index in the field. `document` is the
+    block's ranking; `fields` the rows of its `fields` frame (unit, field, title, index)."""
+    labels = ranked_labels(document["units"])
+    d = document["display"]
+    codes = sorted({str(f["field"]) for f in fields}, key=_natural)
+    titles = {str(f["field"]): str(f.get("title") or "") for f in fields}
+    rows = [
+        {
+            "order": labels[f["unit"]][0],
+            "label": labels[f["unit"]][1],
+            "field": _field_label(str(f["field"]), titles),
+            "field_order": codes.index(str(f["field"])),
+            "index": f["index"],
+            "index_text": text_of(f["index"], 0, d["rounding"]),
+        }
+        for f in fields
+        if f["unit"] in labels and f["index"] is not None
+    ]
+    low = min((r["index"] for r in rows), default=0.0)
+    floor = max(0, min(50, math.floor(low / 10.0) * 10))
+    colour = {
+        "field": "index",
+        "type": "quantitative",
+        "scale": {"domain": [floor, (floor + 100) / 2, 100], "range": [DOWN, "#fee08b", UP]},
+        "legend": {"title": "Chỉ số lĩnh vực (%)", "gradientLength": 200},
+    }
+    position = {
+        "x": {
+            "field": "field",
+            "type": "nominal",
+            "sort": {"field": "field_order", "op": "min"},
+            "title": None,
+            "axis": {"orient": "top", "labelAngle": -35, "labelLimit": 170, "labelAlign": "left"},
+        },
+        "y": {
+            "field": "label",
+            "type": "nominal",
+            "sort": {"field": "order", "op": "min"},
+            "title": None,
+            "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
+        },
+    }
+    return _spec(
+        f"Chỉ số theo lĩnh vực năm {document['year']}: {document['block_title']}",
+        _status(document),
+        f"Bản đồ nhiệt: chỉ số (%) của {len(labels)} đơn vị (hàng, theo thứ hạng) ở "
+        f"{len(codes)} lĩnh vực (cột); xanh là cao, đỏ là thấp.",
+        width={"step": 44},
+        height={"step": 18},
+        data={"values": rows},
+        encoding=position,
+        layer=[
+            {"mark": {"type": "rect", "stroke": "white"}, "encoding": {"color": colour}},
+            {
+                "mark": {"type": "text", "baseline": "middle"},
+                "encoding": {"text": {"field": "index_text"}},
+            },
+        ],
+    )
+
+
+def _field_label(code: str, titles: Mapping[str, str]) -> str:
+    title = titles.get(code, "")
+    return f"{code}. {title}" if title else code
+
+
+# --- year-over-year lines -----------------------------------------------------------------------
+
+
+def slope_spec(document: Mapping[str, Any]) -> dict[str, Any]:
+    """Last year's index → this year's, one line per unit continuing from last year; the
+    biggest risers and fallers (as the reports name them) coloured and labelled (a ranking
+    document)."""
+    previous, year = document.get("previous_year"), document["year"]
+    units = [
+        u for u in document["units"] if u["index"] is not None and u["index_previous"] is not None
+    ]
+    labels = ranked_labels(document["units"])
+    up, down = risers(dict(document)), fallers(dict(document))
+    tone = {u["unit"]: UP for u in up} | {u["unit"]: DOWN for u in down}
+    rows = [
+        {"unit": u["unit"], "label": labels[u["unit"]][1], "year": str(when), "index": value}
+        for u in units
+        for when, value in ((previous, u["index_previous"]), (year, u["index"]))
+    ]
+    d = document["display"]
+    notes = [
+        {
+            "unit": u["unit"],
+            "year": str(year),
+            "index": u["index"],
+            "text": f"{labels[u['unit']][1]} "
+            f"({text_of(u['index_change'], d['index_decimals'], d['rounding'], signed=True)})",
+        }
+        for u in (*up, *down)
+    ]
+    description = (
+        f"Biểu đồ độ dốc: chỉ số (%) năm {previous} và năm {year} của {len(units)} đơn vị; "
+        f"tô màu {len(up)} đơn vị tăng nhiều nhất (xanh) và {len(down)} đơn vị giảm "
+        "nhiều nhất (đỏ)."
+    )
+    return _lines(
+        rows,
+        notes,
+        tone,
+        title=f"Chỉ số CCHC năm {previous} và năm {year}: {document['block_title']}",
+        subtitle=_status(document),
+        description=description,
+    )
+
+
+def history_spec(document: Mapping[str, Any]) -> dict[str, Any]:
+    """One unit's index across the years it was published (a `chiso.public.unit` document)."""
+    unit, d = document["unit"], document["display"]
+    history = [h for h in document["history"] if h["index"] is not None]
+    rows = [
+        {"unit": unit["unit"], "label": unit["name"], "year": str(h["year"]), "index": h["index"]}
+        for h in history
+    ]
+    notes = [{**r, "text": text_of(r["index"], d["index_decimals"], d["rounding"])} for r in rows]
+    years = ", ".join(f"{r['year']}: {n['text']}" for r, n in zip(rows, notes, strict=True))
+    return _lines(
+        rows,
+        notes,
+        {unit["unit"]: "#2b6cb0"},
+        above=True,
+        title=f"Chỉ số CCHC qua các năm: {unit['name']}",
+        subtitle=_status(document),
+        description=f"Biểu đồ đường: chỉ số (%) của {unit['name']} qua các năm ({years}).",
+    )
+
+
+def _lines(
+    rows: list[dict[str, Any]],
+    notes: list[dict[str, Any]],
+    tone: Mapping[str, str],
+    *,
+    title: str,
+    subtitle: str,
+    description: str,
+    above: bool = False,
+) -> dict[str, Any]:
+    """Lines by year, one per unit (`tone` colours and thickens some); `notes` are text
+    labels: beside the last year's points (dodged apart), or `above` each point."""
+    values = [r["index"] for r in rows]
+    margin = 2.0 if above else 0.0
+    low = max(0.0, math.floor((min(values, default=0.0) - margin) / 5.0) * 5.0)
+    high = min(100.0, math.ceil((max(values, default=100.0) + margin) / 5.0) * 5.0)
+    high = high if high > low else low + 5.0
+    height = 220 if above else 300
+    for row in rows:
+        row["colour"] = tone.get(row["unit"], GREY)
+        row["strong"] = row["unit"] in tone
+    gap = 0.0 if above else (high - low) * 13 / height
+    for note, y in zip(notes, dodge([n["index"] for n in notes], gap), strict=True):
+        note["label_y"] = y
+    place = {"align": "center", "dy": -12} if above else {"align": "left", "dx": 7}
+    x = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
+    y = {"field": "index", "type": "quantitative", "scale": {"domain": [low, high]}}
+    colour = {"field": "colour", "type": "nominal", "scale": None, "legend": None}
+    return _spec(
+        title,
+        subtitle,
+        description,
+        width=PLOT_WIDTH,
+        height=height,
+        layer=[
+            {
+                "data": {"values": rows},
+                "transform": [{"calculate": "datum.strong ? 1 : 0", "as": "z"}],
+                "mark": {"type": "line", "point": {"filled": True, "size": 30}},
+                "encoding": {
+                    "x": x,
+                    "y": {**y, "title": "Chỉ số (%)"},
+                    "detail": {"field": "unit"},
+                    "color": colour,
+                    "order": {"field": "z"},
+                    "strokeWidth": {"field": "z", "type": "quantitative", "scale": None},
+                },
+            },
+            {
+                "data": {"values": notes},
+                "mark": {"type": "text", "baseline": "middle", **place},
+                "encoding": {
+                    "x": x,
+                    "y": {**y, "field": "label_y"},
+                    "text": {"field": "text"},
+                },
+            },
+        ],
+    )
+
+
+# --- SIPAS factors ------------------------------------------------------------------------------
+
+
+def sipas_spec(
+    rows: Sequence[Mapping[str, Any]], *, title: str, level: float = 0.95, decimals: int = 2
+) -> dict[str, Any]:
+    """Each factor's satisfaction estimate (point) and interval (bar): rows of
+    {factor, estimate, low, high, n}, in the order given."""
+    data = [
+        {
+            "order": i,
+            "label": f"{r['factor']} (n = {r['n']})",
+            "estimate": r["estimate"],
+            "low": r["low"] if r.get("low") is not None else r["estimate"],
+            "high": r["high"] if r.get("high") is not None else r["estimate"],
+            "text": text_of(r["estimate"], decimals, "half_up"),
+        }
+        for i, r in enumerate(rows)
+        if r.get("estimate") is not None
+    ]
+    low = min((r["low"] for r in data), default=0.0)
+    floor = max(0.0, math.floor(low / 10.0) * 10.0)
+    x = {"type": "quantitative", "scale": {"domain": [floor, 100]}}
+    y = {
+        "field": "label",
+        "type": "nominal",
+        "sort": {"field": "order", "op": "min"},
+        "title": None,
+        "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
+    }
+    percent = round(100 * level)
+    return _spec(
+        title,
+        f"Điểm: ước lượng; vạch ngang: khoảng tin cậy {percent} %",
+        f"Biểu đồ điểm và khoảng: chỉ số hài lòng (%) của {len(data)} mục với khoảng tin cậy "
+        f"{percent} %; n là số phiếu.",
+        width=PLOT_WIDTH,
+        height={"step": 22},
+        data={"values": data},
+        encoding={"y": y},
+        layer=[
+            {
+                "mark": {"type": "rule", "color": MUTED, "strokeWidth": 2},
+                "encoding": {
+                    "x": {**x, "field": "low", "title": "Chỉ số hài lòng (%)"},
+                    "x2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {"type": "point", "filled": True, "size": 60, "color": "#2b6cb0"},
+                "encoding": {"x": {**x, "field": "estimate"}},
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 6, "baseline": "middle"},
+                "encoding": {"x": {**x, "field": "high"}, "text": {"field": "text"}},
+            },
+        ],
+    )
+
+
+# --- indicator trends ---------------------------------------------------------------------------
+
+
+def trend_spec(
+    rows: Sequence[Mapping[str, Any]], *, title: str, y_title: str = "Giá trị"
+) -> dict[str, Any]:
+    """Each indicator's value by period (line per indicator): rows of {period, indicator,
+    value}, periods as ISO text ('2024-03' a month, '2024' a year)."""
+    periods = sorted({str(r["period"]) for r in rows})
+    data = [
+        {
+            "order": periods.index(str(r["period"])),
+            "period": period_label(str(r["period"])),
+            "indicator": str(r["indicator"]),
+            "value": r["value"],
+        }
+        for r in rows
+        if r.get("value") is not None
+    ]
+    indicators = list(dict.fromkeys(r["indicator"] for r in data))
+    span = f"{period_label(periods[0])}–{period_label(periods[-1])}" if periods else ""
+    return _spec(
+        title,
+        "",
+        f"Biểu đồ đường: {len(indicators)} chỉ tiêu theo {len(periods)} kỳ ({span}).",
+        width=PLOT_WIDTH,
+        height=220,
+        data={"values": data},
+        mark={"type": "line", "point": {"filled": True, "size": 25}},
+        encoding={
+            "x": {
+                "field": "period",
+                "type": "ordinal",
+                "sort": {"field": "order", "op": "min"},
+                "title": None,
+                "axis": {"labelAngle": -40 if len(periods) > 8 else 0},
+            },
+            "y": {"field": "value", "type": "quantitative", "title": y_title},
+            "color": {
+                "field": "indicator",
+                "type": "nominal",
+                "sort": indicators,
+                "legend": {"title": None, "columns": 1, "labelLimit": 520},
+            },
+        },
+    )
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+
+def render_svg(spec: Mapping[str, Any]) -> str:
+    """The chart as SVG text: same spec, same bytes."""
+    svg = vl_convert.vegalite_to_svg(dict(spec), vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
+    return _accessible(svg, spec)
+
+
+def render_png(spec: Mapping[str, Any], *, ppi: float = PNG_PPI) -> bytes:
+    """The chart as PNG at `ppi` pixels per inch (for DOCX, which cannot hold SVG)."""
+    return bytes(
+        vl_convert.vegalite_to_png(
+            dict(spec), vl_version=VEGA_LITE_VERSION, ppi=ppi, allowed_base_urls=[]
+        )
+    )
+
+
+def chart_id(spec: Mapping[str, Any]) -> str:
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode("utf-8")).hexdigest()
+    return "chart-" + digest[:10]
+
+
+_ID = re.compile(r'id="([^"]+)"')
+_REFERENCE = re.compile(r'(id="|url\(#|href="#)([^")]+)')
+
+
+def _accessible(svg: str, spec: Mapping[str, Any]) -> str:
+    """Vietnamese title and description on the root, and ids unique to this chart. Vega numbers
+    gradients and clips with a counter that runs across charts; renumbering them in order of
+    appearance makes the bytes depend on the spec alone."""
+    ident = chart_id(spec)
+    ids = {old: f"{ident}-{n}" for n, old in enumerate(dict.fromkeys(_ID.findall(svg)))}
+    svg = _REFERENCE.sub(lambda m: m[1] + ids.get(m[2], m[2]), svg)
+    head, rest = svg.split(">", 1)
+    labelled = f'role="img" aria-labelledby="{ident}-title {ident}-desc"'
+    head = head.replace("<svg ", f"<svg {labelled} ", 1)
+    title = spec["title"]["text"] if isinstance(spec["title"], Mapping) else spec["title"]
+    return (
+        f'{head}><title id="{ident}-title">{escape(str(title))}</title>'
+        f'<desc id="{ident}-desc">{escape(str(spec.get("description", "")))}</desc>{rest}'
+    )
+
+
+def _natural(code: str) -> tuple[Any, ...]:
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in code.split("."))
