@@ -184,3 +184,19 @@ def test_a_queue_that_cannot_take_the_job_fails_it_with_a_message(
     job = start(kind="test.count", params={"n": 1}, by=admin_user)
     assert job.state == JobState.FAILED and "hàng đợi" in job.error
     assert "redis" not in job.error
+
+
+def test_a_server_restarting_its_own_worker_marks_orphaned_jobs_interrupted(
+    kinds: None, admin_user: Any
+) -> None:
+    from chiso.web.jobs.worker import jobs_interrupt_running
+
+    running = job_start(kind="test.count", params={"n": 1}, by=admin_user)
+    queued = job_start(kind="test.count", params={"n": 1}, by=admin_user)
+    job_begin(running.pk)
+
+    assert jobs_interrupt_running() == 1
+    running.refresh_from_db()
+    queued.refresh_from_db()
+    assert running.state == JobState.FAILED and "gián đoạn" in running.error
+    assert queued.state == JobState.QUEUED  # still waits for the new worker
