@@ -28,10 +28,26 @@ _BLOCK = re.compile(
 
 
 def method_keys() -> str:
+    return _keys_table(METHOD_SCHEMA)
+
+
+def questionnaire_keys() -> str:
+    from chiso.engine.sipas_schema import QUESTIONNAIRE_SCHEMA
+
+    return _keys_table(QUESTIONNAIRE_SCHEMA)
+
+
+def questionnaires() -> str:
+    from chiso.docgen_sipas import shipped_questionnaires_summary
+
+    return shipped_questionnaires_summary()
+
+
+def _keys_table(schema: Mapping[str, Any]) -> str:
     lines = ["| key | required | what it is |", "|---|---|---|"]
     lines += [
         f"| `{path}` | {'yes' if required else ''} | {text} |"
-        for path, required, text in _walk(METHOD_SCHEMA, "", set(METHOD_SCHEMA["required"]))
+        for path, required, text in _walk(schema, "", set(schema["required"]))
     ]
     return "\n".join(lines) + "\n"
 
@@ -124,6 +140,8 @@ def _command_help(command: click.Command, ctx: click.Context, path: str) -> list
 
 GENERATORS: dict[str, Callable[[], str]] = {
     "method-keys": method_keys,
+    "questionnaire-keys": questionnaire_keys,
+    "questionnaires": questionnaires,
     "rule-kinds": rule_kinds,
     "problem-codes": problem_codes,
     "cli": cli_reference,
