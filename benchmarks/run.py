@@ -66,7 +66,8 @@ command and the date. Every baseline is checked to compute the same numbers as t
 before any time is reported, and `tests/benchmarks` keeps the baselines honest on a small case.
 
 Sections: PAR Index computation and rank intervals (`par`); the web app's pages and a load
-test of the public site (`web`). Still to come: SIPAS estimates, Decision 766 indicators.
+test of the public site (`web`); SIPAS estimation of 1,000,000 responses (`sipas`). Still to
+come: Decision 766 indicators.
 """
 
 
@@ -387,6 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     print("web app: pages and load …", file=sys.stderr)
     web_settings = web.Settings.quick() if args.quick else web.Settings()
     web.run_section(web_settings, write=args.write, command=command, date=date, quick=args.quick)
+    from benchmarks import sipas
+
+    print("SIPAS: estimation of 1,000,000 responses …", file=sys.stderr)
+    sipas_settings = sipas.Settings.quick() if args.quick else sipas.Settings()
+    sipas.run_section(
+        sipas_settings, write=args.write, command=command, date=date, quick=args.quick
+    )
     return 0
 
 
