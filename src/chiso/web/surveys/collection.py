@@ -409,7 +409,9 @@ def paper_resolve(*, form: PaperForm, choices: dict[str, int], by: Any) -> Respo
     require(by, Action.SURVEY_ENTER)
     with transaction.atomic():
         form = (
-            PaperForm.objects.select_for_update().select_related("survey", "member").get(pk=form.pk)
+            PaperForm.objects.select_for_update(of=("self",))
+            .select_related("survey", "member")
+            .get(pk=form.pk)
         )
         if form.state != PaperState.DISAGREE:
             raise ValidationError(_("Phiếu số %s không có bất đồng cần giải quyết.") % form.number)
