@@ -388,6 +388,10 @@ def main(argv: list[str] | None = None) -> int:
     print("web app: pages and load …", file=sys.stderr)
     web_settings = web.Settings.quick() if args.quick else web.Settings()
     web.run_section(web_settings, write=args.write, command=command, date=date, quick=args.quick)
+    from benchmarks import jobs
+
+    print("background jobs: progress and queue …", file=sys.stderr)
+    jobs.run_section(write=args.write, command=command, date=date, quick=args.quick)
     from benchmarks import sipas
 
     print("SIPAS: estimation of 1,000,000 responses …", file=sys.stderr)

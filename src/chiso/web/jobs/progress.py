@@ -50,20 +50,35 @@ class Progress:
         self._clock = clock
         self._last_write: float | None = None
         self._pending = False
-        self.done, self.total, self.message = 0, None, ""
+        self._latest: tuple[int, int | None, str] = (0, None, "")
         self.writes = 0
 
     def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
         """`done` of `total` steps (None: not known yet); `message` says what is happening."""
-        self.done, self.total = max(0, int(done)), None if total is None else max(0, int(total))
-        self.message = str(message)[:MESSAGE_LENGTH]
+        # Kept raw: the checks and conversions run only when a write is due (most calls are not).
+        self._latest = (done, total, message)
         now = self._clock()
-        last_step = self.total is not None and self.done >= self.total
-        due = self._last_write is None or now - self._last_write >= self.min_interval
-        if due or last_step:
+        if (
+            self._last_write is None
+            or now - self._last_write >= self.min_interval
+            or (total is not None and done >= total)
+        ):
             self._write(now)
         else:
             self._pending = True
+
+    @property
+    def done(self) -> int:
+        return max(0, int(self._latest[0]))
+
+    @property
+    def total(self) -> int | None:
+        total = self._latest[1]
+        return None if total is None else max(0, int(total))
+
+    @property
+    def message(self) -> str:
+        return str(self._latest[2])[:MESSAGE_LENGTH]
 
     def flush(self) -> None:
         """Write the latest values if a throttled call left them unwritten."""
