@@ -388,6 +388,13 @@ def main(argv: list[str] | None = None) -> int:
     print("web app: pages and load …", file=sys.stderr)
     web_settings = web.Settings.quick() if args.quick else web.Settings()
     web.run_section(web_settings, write=args.write, command=command, date=date, quick=args.quick)
+    from benchmarks import surveys
+
+    print("surveys: submissions through the public form …", file=sys.stderr)
+    survey_settings = surveys.Settings.quick() if args.quick else surveys.Settings()
+    surveys.run_section(
+        survey_settings, write=args.write, command=command, date=date, quick=args.quick
+    )
     from benchmarks import jobs
 
     print("background jobs: progress and queue …", file=sys.stderr)
