@@ -142,6 +142,13 @@ class WorkingCalendar:
         """Working days in ``[first, last]`` (0 when last < first)."""
         return max(0, int(self._before[self._index(last) + 1] - self._before[self._index(first)]))
 
+    def working_days(self, first: dt.date, last: dt.date) -> npt.NDArray[np.datetime64]:
+        """The working days in ``[first, last]``, as datetime64[D]."""
+        lo, hi = self._index(first), self._index(last)
+        index = self._working_index[(self._working_index >= lo) & (self._working_index <= hi)]
+        days: npt.NDArray[np.datetime64] = np.datetime64(self.start, "D") + index
+        return days
+
     # --- working time -------------------------------------------------------------------------
 
     def position(self, at: dt.datetime) -> float:
