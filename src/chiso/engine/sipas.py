@@ -59,7 +59,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from statistics import NormalDist
 from typing import Literal
 
@@ -67,10 +66,10 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from chiso.engine.numbers import comparable
 from chiso.engine.problems import InputError, Problem, errors_only
 from chiso.engine.sipas_answers import REQUIRED, check_answers
-from chiso.engine.sipas_method import OVERALL, Node, Questionnaire
+from chiso.engine.sipas_method import Node, Questionnaire
+from chiso.engine.sipas_ranking import rank_units
 from chiso.engine.sipas_shares import estimate_shares
 
 __all__ = ["REQUIRED", "SipasResult", "check_answers", "estimate_sipas", "tree", "wilson"]
@@ -136,7 +135,7 @@ def estimate_sipas(
     z = NormalDist().inv_cdf(1 - (1 - level) / 2)
     items = _items(frame, keys, z)
     nodes, draws = _nodes(questionnaire, frame, keys, level, bootstrap, seed)
-    units, pairs = _units(questionnaire, nodes, draws, keys, level)
+    units, pairs = rank_units(questionnaire, nodes, draws, keys, level)
     shares = estimate_shares(questionnaire, answers, keys, z)
     return SipasResult(
         questionnaire=questionnaire.id,
@@ -174,7 +173,8 @@ def _prepare(q: Questionnaire, answers: pl.DataFrame, keys: list[str]) -> pl.Dat
             weight.alias("w"),
         )
         .with_columns(pl.col("item").replace_strict(item_index, return_dtype=pl.Int64).alias("col"))
-        .sort([*keys, "respondent", "item"])
+        # Each respondent's rows together (the order within a respondent does not matter).
+        .sort([*keys, "respondent"])
     )
 
 
@@ -283,8 +283,7 @@ def _nodes(
     n_items = len(q.items)
     rows: list[dict[str, object]] = []
     draws: dict[tuple[str, ...], FloatArray] = {}
-    for key, group in frame.group_by(keys, maintain_order=True):
-        key_t = tuple(str(k) for k in key)
+    for key_t, group in _groups(frame, keys):
         sat, val, weights = _matrices(group, n_items)
         point = _tree_of_sums(plan, sat.sum(axis=0)[None, :], (val - sat).sum(axis=0)[None, :])[0]
         boot = _bootstrap(plan, sat, val, bootstrap, _rng(seed, key_t))
@@ -318,6 +317,17 @@ def _nodes(
         "n_eff": pl.Float64,
     }
     return pl.DataFrame(rows, schema=schema, orient="row"), draws
+
+
+def _groups(frame: pl.DataFrame, keys: list[str]) -> list[tuple[tuple[str, ...], pl.DataFrame]]:
+    """The key and rows of each unit: zero-copy slices, since the frame is sorted by key."""
+    sizes = frame.group_by(keys, maintain_order=True).len()
+    out = []
+    offset = 0
+    for row in sizes.iter_rows():
+        out.append((tuple(str(k) for k in row[:-1]), frame.slice(offset, row[-1])))
+        offset += row[-1]
+    return out
 
 
 def kish(weights: FloatArray) -> float | None:
@@ -384,69 +394,3 @@ def _percentile(draws: FloatArray, level: float) -> tuple[FloatArray, FloatArray
         low[finite] = np.nanquantile(draws[:, finite], tail, axis=0)
         high[finite] = np.nanquantile(draws[:, finite], 1 - tail, axis=0)
     return low, high
-
-
-# --- units: ranking and pairs -----------------------------------------------------------------
-
-
-def _units(
-    q: Questionnaire,
-    nodes: pl.DataFrame,
-    draws: dict[tuple[str, ...], FloatArray],
-    keys: list[str],
-    level: float,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    partition = keys[:-1]  # [] or ["channel"]: units are ranked within each channel
-    overall_col = len(q.nodes) - 1
-    units = (
-        nodes.filter(pl.col("node") == OVERALL)
-        .select(*keys, pl.col("estimate").alias("overall"), "low", "high", "n", "n_eff")
-        .with_columns(
-            ((pl.col("n") >= q.min_sample) & pl.col("overall").is_not_null()).alias("ranked")
-        )
-        .with_columns(
-            pl.col("overall").map_elements(comparable, return_dtype=pl.Float64).alias("_cmp")
-        )
-    )
-    ranked = units.filter("ranked")
-    rank = pl.col("_cmp").rank(method="min", descending=True).cast(pl.Int64)
-    ranked = ranked.with_columns(rank.over(partition) if partition else rank)
-    units = (
-        units.join(ranked.select(*keys, pl.col("_cmp").alias("rank")), on=keys, how="left")
-        .drop("_cmp")
-        .sort([*partition, "rank", "unit"], nulls_last=True)
-    )
-    tail = (1 - level) / 2
-    pair_rows: list[dict[str, object]] = []
-    ordered = units.filter("ranked")
-    for part, group in (
-        ordered.group_by(partition, maintain_order=True) if partition else [((), ordered)]
-    ):
-        prefix = tuple(str(p) for p in part)
-        names = group["unit"].to_list()
-        overall = dict(zip(names, group["overall"].to_list(), strict=True))
-        for above, below in pairwise(names):
-            diff = draws[(*prefix, above)][:, overall_col] - draws[(*prefix, below)][:, overall_col]
-            diff = diff[np.isfinite(diff)]
-            low, high = np.quantile(diff, [tail, 1 - tail]) if diff.size else (np.nan, np.nan)
-            pair_rows.append(
-                {
-                    **dict(zip(partition, prefix, strict=True)),
-                    "unit_above": above,
-                    "unit_below": below,
-                    "difference": overall[above] - overall[below],
-                    "low": float(low),
-                    "high": float(high),
-                    "significant": not (low <= 0 <= high),
-                }
-            )
-    pair_schema = {
-        **{p: pl.String for p in partition},
-        "unit_above": pl.String,
-        "unit_below": pl.String,
-        "difference": pl.Float64,
-        "low": pl.Float64,
-        "high": pl.Float64,
-        "significant": pl.Boolean,
-    }
-    return units, pl.DataFrame(pair_rows, schema=pair_schema, orient="row")

@@ -70,13 +70,8 @@ def _twice(questionnaire: Questionnaire, frame: pl.DataFrame) -> list[Problem]:
     """SIP043: an item answered twice (for a multiple-answer item: the same answer twice)."""
     multiple = [c.code for c in questionnaire.choices if c.multiple]
     answer = pl.when(pl.col("item").is_in(multiple)).then(pl.col("value").cast(pl.String))
-    twice = (
-        frame.with_columns(answer.alias("_answer"))
-        .group_by("respondent", "item", "_answer")
-        .len()
-        .filter(pl.col("len") > 1)
-        .unique(["respondent", "item"])
-    )
+    key = pl.struct("respondent", "item", answer.fill_null("").alias("_answer"))
+    twice = frame.filter(key.is_duplicated()).unique(["respondent", "item"])
     return [
         Problem("SIP043", "answers", {"respondent": str(r), "item": str(i)})
         for r, i in twice.sort("respondent", "item").select("respondent", "item").iter_rows()

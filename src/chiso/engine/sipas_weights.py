@@ -63,7 +63,10 @@ def respondents(answers: pl.DataFrame) -> pl.DataFrame:
 
 def check_totals(answers: pl.DataFrame, totals: Totals, *, tolerance: float) -> list[Problem]:
     """Every reason the answers cannot be raked to `totals` (SIP050, SIP051, SIP053–SIP055)."""
-    people = respondents(answers)
+    return _check(respondents(answers), totals, tolerance)
+
+
+def _check(people: pl.DataFrame, totals: Totals, tolerance: float) -> list[Problem]:
     known = ", ".join(m for m in MARGINS if m in people.columns)
     problems: list[Problem] = []
     sums: dict[str, float] = {}
@@ -101,10 +104,10 @@ def rake_answers(
     answers: pl.DataFrame, totals: Totals, *, max_iterations: int, tolerance: float
 ) -> RakedAnswers:
     """The answers with raked weights; `InputError` when `check_totals` finds a problem."""
-    problems = check_totals(answers, totals, tolerance=tolerance)
+    people = respondents(answers)
+    problems = _check(people, totals, tolerance)
     if problems:
         raise InputError(problems)
-    people = respondents(answers)
     margins = {m: {str(c): float(t) for c, t in cats.items()} for m, cats in totals.items()}
     raking = rake(
         people, margins, weight="weight", max_iterations=max_iterations, tolerance=tolerance

@@ -131,7 +131,7 @@ def _margin(sample: pl.DataFrame, column: str, totals: Mapping[str, float]) -> _
             "respondents, so their total cannot be matched (collapse them or drop the total)"
         )
     index = {c: i for i, c in enumerate(categories)}
-    codes = np.fromiter((index[v] for v in values.to_list()), dtype=np.intp, count=len(values))
+    codes = values.replace_strict(index, return_dtype=pl.Int64).to_numpy().astype(np.intp)
     return _Margin(
         column,
         categories,
