@@ -1,0 +1,90 @@
+"""The year's publication files over HTTP: nothing before approval, generated once per set of
+snapshots and cached, a new file when the decision's number is entered."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from chiso.web.evaluations.models import Period, PeriodState
+from chiso.web.publishing.downloads import FILES, cache_dir
+from chiso.web.publishing.publication import publication_decision_set
+from tests.web.publishing.helpers import publish_example
+
+pytestmark = pytest.mark.db
+
+URLS = [f"/2024/tai-ve/{name}" for name in FILES] + ["/2024/tai-ve/", "/2024/thong-cao/"]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def test_nothing_before_the_council_approves(client: Client, chair: Any) -> None:
+    publish_example(2024, "so", by=chair, state=PeriodState.COUNCIL_REVIEW)
+    for url in URLS:
+        assert client.get(url).status_code == 404, url
+    assert not cache_dir().exists()
+
+    Period.objects.filter(year=2024).update(state=PeriodState.PUBLISHED)
+    assert client.get("/2024/tai-ve/phu-luc.xlsx").status_code == 200
+    assert client.get("/2025/tai-ve/phu-luc.xlsx").status_code == 404
+    assert client.get("/2024/tai-ve/khong-co.xlsx").status_code == 404
+
+
+def test_every_file_downloads_with_its_type_and_name(client: Client, two_years: Any) -> None:
+    for name, kind in FILES.items():
+        response = client.get(f"/2024/tai-ve/{name}")
+        assert response.status_code == 200, name
+        assert response["Content-Type"] == kind.content_type
+        assert f'filename="chiso-thai-nguyen-2024-{name}"' in response["Content-Disposition"]
+        body = b"".join(response.streaming_content)
+        assert body[:4] in (b"PK\x03\x04", b"%PDF"), name
+
+
+def test_generated_once_then_served_from_the_cache(client: Client, two_years: Any) -> None:
+    first = b"".join(client.get("/2024/tai-ve/phu-luc.pdf").streaming_content)
+    [path] = (cache_dir() / "2024").glob("*-phu-luc.pdf")
+    stamp = path.stat().st_mtime_ns
+    response = client.get("/2024/tai-ve/phu-luc.pdf")
+    assert b"".join(response.streaming_content) == first
+    assert path.stat().st_mtime_ns == stamp
+    etag = response["ETag"]
+    assert client.get("/2024/tai-ve/phu-luc.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_the_decision_number_makes_a_new_file(
+    client: Client, two_years: Any, admin_user: Any
+) -> None:
+    before = client.get("/2024/tai-ve/phu-luc.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(before.streaming_content))).active
+    assert sheet["A2"].value == "Số: …/QĐ-UBND"
+
+    period = Period.objects.get(year=2024)
+    publication_decision_set(period=period, number="215", decision_date=None, by=admin_user)
+    after = client.get("/2024/tai-ve/phu-luc.xlsx")
+    assert after["ETag"] != before["ETag"]
+    sheet = load_workbook(io.BytesIO(b"".join(after.streaming_content))).active
+    assert sheet["A2"].value == "Số: 215/QĐ-UBND"
+    assert len(list((cache_dir() / "2024").glob("*-phu-luc.xlsx"))) == 1  # the old one pruned
+
+
+def test_the_public_pages_link_the_downloads(client: Client, two_years: Any) -> None:
+    for page in ("/", "/2024/so/"):
+        html = client.get(page).content.decode()
+        assert "Tải về" in html and 'href="/2024/tai-ve/phu-luc.xlsx"' in html, page
+        assert 'href="/2024/tai-ve/du-lieu-mo.zip"' in html
+        assert "/2024/thong-cao/" not in html  # no press summary released yet
+    html = client.get("/2024/tai-ve/").content.decode()
+    for name in FILES:
+        assert f'href="/2024/tai-ve/{name}"' in html
+    assert "tạo khi tải lần đầu" in html
+    client.get("/2024/tai-ve/phu-luc.docx")
+    assert "KB" in client.get("/2024/tai-ve/").content.decode()
