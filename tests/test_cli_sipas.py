@@ -292,3 +292,36 @@ def test_resident_and_commune_forms_estimate():
     )
     doc = json.loads(commune.output)
     assert doc["units"][0]["unit"] == "XA-VO-NHAI" and len(doc["units"]) == 4
+
+
+def test_raking_to_procedure_totals_with_vietnamese_headers(tmp_path: Path):
+    with EXAMPLE.open(encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    answers = tmp_path / "tra_loi.csv"
+    with answers.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["nguoi_tra_loi", "don_vi", "cau_hoi", "gia_tri", "thu_tuc"])
+        for r in rows[1:]:
+            writer.writerow([*r[:4], "TT-A" if int(r[0][-3:]) % 3 else "TT-B"])
+    totals = tmp_path / "tong.csv"
+    totals.write_text(
+        "bien,nhom,tong\n"
+        "don_vi,XA-AN-BINH,1000\ndon_vi,XA-HOA-LAC,1000\ndon_vi,XA-TAN-PHU,1000\n"
+        "thu_tuc,TT-A,1500\nthu_tuc,TT-B,1500\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "sipas",
+        "estimate",
+        "service-user-2024",
+        str(answers),
+        "--totals",
+        str(totals),
+        "--format",
+        "json",
+        *FAST,
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert doc["weighting"]["margins"] == ["unit", "procedure"]
+    assert doc["weighting"]["weight_sum"] == pytest.approx(3000.0)
