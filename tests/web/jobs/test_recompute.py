@@ -114,3 +114,12 @@ def test_the_period_page_offers_the_check_and_shows_the_last_run(
     job = Job.objects.get()
     page = office.get(reverse("evaluations:period_admin")).content.decode()
     assert reverse("jobs:detail", args=[job.pk]) in page and "2/2 khối khớp" in page
+
+
+def test_the_period_page_offers_no_check_before_anything_is_published(office: Client) -> None:
+    from chiso.web.evaluations.models import Period
+
+    Period.objects.create(year=2025, title="Chỉ số CCHC năm 2025")
+    page = office.get(reverse("evaluations:period_admin")).content.decode()
+    assert "Quản lý kỳ đánh giá" in page
+    assert reverse("jobs:recompute_start") not in page
