@@ -14,3 +14,12 @@ import click
 def service() -> None:
     """Service quality (Decision 766): generate or import dossier records, compute and score
     the indicators."""
+
+
+# --- the indicators: check a method, score counts, compute from records ------------------------
+
+from chiso.cli_service_scores import check_command, compute_command, score_command  # noqa: E402
+
+service.add_command(check_command)
+service.add_command(score_command)
+service.add_command(compute_command)
