@@ -240,6 +240,17 @@ def _schema(properties: Mapping[str, Any], required: list[str]) -> dict[str, Any
 
 
 _RANGE = {"type": "string", "description": "interval of the rate, e.g. '[70, 90)'"}
+# A leaf whose source is `data` may name the Decision 766 indicator whose measured rate fills it
+# (the web app's PAR link, chiso.web.services.par_feed), as a survey rule names its SIPAS node.
+_INDICATOR = {
+    "type": "string",
+    "minLength": 1,
+    "description": "service-quality indicator code (e.g. '2.1'), or 'index' for the 766 index",
+}
+_INDICATOR_NOTE = (
+    "With `indicator` (a leaf whose source is `data`), the web app fills the rate from the "
+    "unit's measured Decision 766 indicator of that code (or its 766 index with `index`)"
+)
 _POINTS = {"type": "number", "minimum": 0}
 
 RULES: dict[str, RuleKind] = {
@@ -301,9 +312,10 @@ RULES: dict[str, RuleKind] = {
             name="threshold",
             summary_vi="Tỷ lệ (%) rơi vào khoảng nào thì được điểm của khoảng đó.",
             summary_en="A rate in % falls in one of the bands, each band its points.",
-            input_en="a rate in % (0–100)",
+            input_en=f"a rate in % (0–100). {_INDICATOR_NOTE}",
             schema=_schema(
                 {
+                    "indicator": _INDICATOR,
                     "bands": {
                         "type": "array",
                         "minItems": 1,
@@ -313,7 +325,7 @@ RULES: dict[str, RuleKind] = {
                             "required": ["range", "points"],
                             "additionalProperties": False,
                         },
-                    }
+                    },
                 },
                 ["bands"],
             ),
@@ -341,9 +353,12 @@ RULES: dict[str, RuleKind] = {
             name="proportional",
             summary_vi="Điểm = tối đa × tỷ lệ; có chỉ tiêu T: min(tối đa, tối đa × R / T).",
             summary_en="Points = max × rate; with a target T: min(max, max × R / T).",
-            input_en="a rate in % (0–100)",
+            input_en=f"a rate in % (0–100). {_INDICATOR_NOTE}",
             schema=_schema(
-                {"target": {"type": "number", "description": "rate (%) at which max is reached"}},
+                {
+                    "target": {"type": "number", "description": "rate (%) at which max is reached"},
+                    "indicator": _INDICATOR,
+                },
                 [],
             ),
             check=_check_proportional,
