@@ -16,6 +16,14 @@ def service() -> None:
     the indicators."""
 
 
+# --- records in: generate a synthetic province, import a province's files ----------------------
+
+from chiso.cli_service_data import generate_command, import_command  # noqa: E402
+
+service.add_command(generate_command)
+service.add_command(import_command)
+
+
 # --- the indicators: check a method, score counts, compute from records ------------------------
 
 from chiso.cli_service_scores import check_command, compute_command, score_command  # noqa: E402

@@ -723,4 +723,75 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "dữ liệu có ngày {first} – {last}, ngoài lịch làm việc ({start} – {end})",
         "the records span {first} – {last}, outside the working-day calendar ({start} – {end})",
     ),
+    # --- dossier records (chiso service import)
+    ProblemKind("DOS000", E, "không đọc được tệp: {detail}", "cannot read the file: {detail}"),
+    ProblemKind(
+        "DOS001",
+        E,
+        "thiếu cột bắt buộc '{column}' (tên được chấp nhận: {aliases})",
+        "required column '{column}' is missing (accepted names: {aliases})",
+    ),
+    ProblemKind(
+        "DOS002",
+        W,
+        "cột '{column}' không thuộc bảng {table}: bỏ qua",
+        "column '{column}' is not in the table {table}: ignored",
+    ),
+    ProblemKind(
+        "DOS003",
+        E,
+        "ô trống ở cột bắt buộc '{column}'",
+        "empty value in required column '{column}'",
+    ),
+    ProblemKind("DOS004", E, "'{value}' không phải {kind_vi}", "'{value}' is not {kind_en}"),
+    ProblemKind(
+        "DOS005",
+        E,
+        "giá trị '{value}' không hợp lệ; dùng một trong: {allowed}",
+        "'{value}' is not allowed; use one of: {allowed}",
+    ),
+    ProblemKind(
+        "DOS006",
+        E,
+        "khóa '{key}' bị trùng (lần đầu ở {first})",
+        "key '{key}' is repeated (first at {first})",
+    ),
+    ProblemKind("DOS007", E, "đơn vị '{value}' chưa có trong kho", "unknown unit '{value}'"),
+    ProblemKind("DOS008", E, "thủ tục '{value}' chưa có trong kho", "unknown procedure '{value}'"),
+    ProblemKind("DOS009", E, "hồ sơ '{value}' chưa có trong kho", "unknown dossier '{value}'"),
+    ProblemKind(
+        "DOS010",
+        E,
+        "'{column}' ({value}) sớm hơn '{other}' ({other_value})",
+        "'{column}' ({value}) is before '{other}' ({other_value})",
+    ),
+    ProblemKind(
+        "DOS011",
+        E,
+        "bước {seq} lúc {value} sớm hơn bước liền trước ({previous})",
+        "event {seq} at {value} is earlier than the event before it ({previous})",
+    ),
+    ProblemKind("DOS012", E, "đơn vị cha '{value}' không tồn tại", "unknown parent unit '{value}'"),
+    ProblemKind(
+        "DOS013",
+        E,
+        "'{value}' ngoài miền giá trị của '{column}' (phải {rule})",
+        "'{value}' is out of range for '{column}' (must be {rule})",
+    ),
+    ProblemKind(
+        "DOS014",
+        E,
+        "kho chưa có bảng {needed}: hãy nhập {needed} trước {table}",
+        "the store has no {needed} yet: import {needed} before {table}",
+    ),
+    ProblemKind(
+        "DOS015",
+        W,
+        "thủ tục '{procedure}' không thuộc thẩm quyền của đơn vị '{unit}' (unit_procedures)",
+        "procedure '{procedure}' is not listed for unit '{unit}' in unit_procedures",
+    ),
+    ProblemKind("DOS016", E, "tệp không có dòng dữ liệu nào", "the file has no data rows"),
+    ProblemKind(
+        "DOS017", E, "không dùng được kho dữ liệu: {detail}", "cannot use the store: {detail}"
+    ),
 )

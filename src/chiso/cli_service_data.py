@@ -1,0 +1,285 @@
+"""`chiso service generate` and `chiso service import`: dossier records into a store.
+
+Registered on the `service` group by `chiso.cli_service`; kept in their own module so that the
+indicator commands and these can change apart. Messages are Vietnamese unless ``--lang en``;
+exit codes as in the rest of the CLI (0 success, 2 usage, 3 invalid data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from chiso.engine.problems import InputError, MethodError, Problem
+from chiso.engine.service_tables import TABLES
+
+if TYPE_CHECKING:
+    from chiso.cli import Context
+    from chiso.engine.calendar import WorkingCalendar
+    from chiso.io.dossiers import ImportReport
+
+EXIT_USAGE, EXIT_INPUT = 2, 3
+MESSAGES: dict[str, tuple[str, str]] = {
+    "not_empty": (
+        "{out} đã có dữ liệu: hãy chọn một thư mục trống.",
+        "{out} is not empty: choose an empty folder.",
+    ),
+    "generated": (
+        "Đã sinh dữ liệu TỔNG HỢP (giả lập, hạt giống {seed}) vào {out}: {units} đơn vị, "
+        "{procedures} thủ tục, {dossiers} hồ sơ, {events} bước xử lý, {feedback} phản ánh "
+        "— {seconds} giây.",
+        "Generated SYNTHETIC data (seed {seed}) into {out}: {units} units, {procedures} "
+        "procedures, {dossiers} dossiers, {events} events, {feedback} feedback — {seconds} s.",
+    ),
+    "no_calendar": (
+        "Chưa có lịch ngày làm việc năm {year} (có: {years}).",
+        "No working-day calendar for {year} (shipped: {years}).",
+    ),
+    "weekends_only": (
+        "Chưa có lịch năm {next}: hạn sau 31/12/{year} chỉ tính theo thứ Bảy, Chủ nhật.",
+        "No calendar for {next}: deadlines after 31/12/{year} count weekends only.",
+    ),
+    "rejected": (
+        "{bad} dòng lỗi trên {rows} dòng — không nhập gì, kho giữ nguyên.",
+        "{bad} bad row(s) of {rows} — nothing imported, the store is unchanged.",
+    ),
+    "already": (
+        "Tệp này đã được nhập vào bảng {table} (SHA-256 {sha}…): không thay đổi gì; bảng có "
+        "{total} dòng.",
+        "This file was already imported into {table} (SHA-256 {sha}…): nothing changed; the "
+        "table has {total} rows.",
+    ),
+    "imported": (
+        "Đã nhập {rows} dòng vào bảng {table} ({new} mới, {updated} cập nhật); bảng có {total} "
+        "dòng — phiên bản {version}.",
+        "Imported {rows} rows into {table} ({new} new, {updated} updated); the table has "
+        "{total} rows — version {version}.",
+    ),
+    "count": (
+        "{code}: tổng cộng {count} (liệt kê {shown})",
+        "{code}: {count} in all ({shown} listed)",
+    ),
+}
+
+
+def _say(ctx: Context, key: str, *, err: bool = False, **params: Any) -> None:
+    vi, en = MESSAGES[key]
+    numbers = {k: _number(v, ctx.lang) for k, v in params.items()}
+    text = (vi if ctx.lang == "vi" else en).format(**numbers)
+    (ctx.err if err else ctx.out).print(text, highlight=False)
+
+
+def _number(value: Any, lang: str) -> Any:
+    """Thousands grouped as each language writes them: 1.234.567 / 1,234,567."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = f"{value:,}"
+        return text.replace(",", ".") if lang == "vi" else text
+    if isinstance(value, float):
+        text = f"{value:.1f}"
+        return text.replace(".", ",") if lang == "vi" else text
+    return value
+
+
+@click.command("generate")
+@click.option(
+    "--units",
+    type=click.IntRange(min=2),
+    default=30,
+    show_default=True,
+    help="Handling units: about a fifth departments, the rest communes.",
+)
+@click.option(
+    "--dossiers",
+    type=click.IntRange(min=0),
+    default=100_000,
+    show_default=True,
+    help="Dossiers received in the year.",
+)
+@click.option(
+    "--year",
+    type=int,
+    default=2025,
+    show_default=True,
+    help="The year (a shipped working-day calendar is needed for it).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed: the same seed gives the same data.",
+)
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def generate_command(
+    ctx: Context, units: int, dossiers: int, year: int, seed: int, out_dir: Path
+) -> None:
+    """Generate a SYNTHETIC province's records into a new store OUT_DIR: units, procedures,
+    dossiers with their status history, and feedback, labelled synthetic in the store's
+    manifest and README. Deterministic by seed; written block by block, so memory stays
+    bounded for tens of millions of dossiers."""
+    from chiso.engine.service_synthetic import SyntheticSpec
+    from chiso.engine.service_synthetic_feedback import generate
+    from chiso.io.synthetic_store import write_synthetic
+
+    if out_dir.exists() and any(out_dir.iterdir()):
+        _say(ctx, "not_empty", out=out_dir, err=True)
+        sys.exit(EXIT_USAGE)
+    calendar = _calendar(ctx, year)
+    started = time.perf_counter()
+    version = write_synthetic(
+        generate(SyntheticSpec(units, dossiers, year, seed), calendar), out_dir
+    )
+    seconds = time.perf_counter() - started
+    _say(
+        ctx,
+        "generated",
+        seed=str(seed),
+        out=out_dir,
+        units=version.rows("units"),
+        procedures=version.rows("procedures"),
+        dossiers=version.rows("dossiers"),
+        events=version.rows("dossier_events"),
+        feedback=version.rows("feedback"),
+        seconds=seconds,
+    )
+
+
+def _calendar(ctx: Context, year: int) -> WorkingCalendar:
+    """The year's calendar and the next one's; without the next, its weekends only (said)."""
+    from chiso.io.calendar_files import load_calendar, shipped_calendar_years
+
+    shipped = shipped_calendar_years()
+    if year not in shipped:
+        years = ", ".join(str(y) for y in shipped)
+        _say(ctx, "no_calendar", year=str(year), years=years, err=True)
+        sys.exit(EXIT_USAGE)
+    try:
+        if year + 1 in shipped:
+            return load_calendar(year, year + 1)
+        _say(ctx, "weekends_only", year=str(year), next=str(year + 1), err=True)
+        return load_calendar(year).extended_to(dt.date(year + 1, 12, 31))
+    except MethodError as exc:
+        ctx.fail(exc.problems, EXIT_INPUT)
+        raise  # ctx.fail exits
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--table",
+    "table",
+    required=True,
+    type=click.Choice([t.name for t in TABLES]),
+    help="The contract table the file fills.",
+)
+@click.option(
+    "--store",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The store folder (created if needed).",
+)
+@click.option("--sheet", help="XLSX sheet to read (default: the first).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="The report as text or as JSON.",
+)
+@click.pass_obj
+def import_command(
+    ctx: Context, file: Path, table: str, store: Path, sheet: str | None, fmt: str
+) -> None:
+    """Import FILE (CSV, XLSX, JSON or Parquet) into TABLE of the dossier store. Every bad row
+    is reported with its place and reason; on any error nothing is imported (exit 3). Rows
+    replace those with the same key, so importing a file again adds nothing."""
+    from chiso.io.dossiers import ImportRejected, import_file
+
+    try:
+        report = import_file(file, table, store, sheet=sheet)
+    except ImportRejected as exc:
+        _report(ctx, exc.report, fmt)
+        sys.exit(EXIT_INPUT)
+    except InputError as exc:
+        _fail(ctx, exc.problems, fmt)
+    _report(ctx, report, fmt)
+
+
+def _fail(ctx: Context, problems: tuple[Problem, ...], fmt: str) -> None:
+    if fmt == "json":
+        listed = [_json(p, ctx.lang) for p in problems]
+        click.echo(
+            json.dumps({"imported": False, "problems": listed}, ensure_ascii=False, indent=2)
+        )
+        sys.exit(EXIT_INPUT)
+    ctx.fail(problems, EXIT_INPUT)
+
+
+def _report(ctx: Context, report: ImportReport, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(_report_json(report, ctx.lang), ensure_ascii=False, indent=2))
+        return
+    from chiso.io.terminal import print_problems
+
+    print_problems(ctx.err, report.problems, ctx.lang)
+    _counts(ctx, report)
+    if report.errors:
+        _say(ctx, "rejected", bad=report.bad_rows, rows=report.rows, err=True)
+    elif report.already:
+        _say(ctx, "already", table=report.table, sha=report.sha256[:12], total=report.total)
+    else:
+        _say(
+            ctx,
+            "imported",
+            rows=report.rows,
+            table=report.table,
+            new=report.new,
+            updated=report.updated,
+            total=report.total,
+            version=report.version,
+        )
+
+
+def _counts(ctx: Context, report: ImportReport) -> None:
+    """One line per kind of problem listed only in part."""
+    shown: dict[str, int] = {}
+    for problem in report.problems:
+        shown[problem.code] = shown.get(problem.code, 0) + 1
+    for code, count in sorted(report.counts.items()):
+        if count > shown.get(code, 0):
+            _say(ctx, "count", code=code, count=count, shown=shown.get(code, 0), err=True)
+
+
+def _json(problem: Problem, lang: str) -> dict[str, Any]:
+    return {
+        "code": problem.code,
+        "severity": problem.severity,
+        "where": problem.where,
+        "message": problem.message(lang),
+    }
+
+
+def _report_json(report: ImportReport, lang: str) -> dict[str, Any]:
+    return {
+        "imported": not report.errors and not report.already,
+        "already_imported": report.already,
+        "table": report.table,
+        "file": str(report.file),
+        "sha256": report.sha256,
+        "rows": report.rows,
+        "new": report.new,
+        "updated": report.updated,
+        "total": report.total,
+        "version": report.version,
+        "bad_rows": report.bad_rows,
+        "counts": report.counts,
+        "problems": [_json(p, lang) for p in report.problems],
+    }

@@ -1,0 +1,98 @@
+"""`chiso service generate` and `chiso service import` as a user meets them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+
+from chiso.cli import main
+from chiso.io.dossier_store import connect, open_store
+
+
+def run(*args: str):
+    return CliRunner(env={"COLUMNS": "200"}).invoke(main, list(args), catch_exceptions=False)
+
+
+def test_generate_writes_a_synthetic_store(tmp_path: Path) -> None:
+    out = tmp_path / "province"
+    result = run(
+        "service", "generate", "--units", "6", "--dossiers", "3000", "--seed", "5", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "TỔNG HỢP" in result.output and "3.000 hồ sơ" in result.output
+    version = open_store(out)
+    assert version is not None and version.manifest["synthetic"] is True
+    assert version.manifest["generated"]["seed"] == 5
+    assert "không phải hồ sơ thật" in (out / "README.md").read_text(encoding="utf-8")
+    con = connect(out)
+    assert con.execute("SELECT count(*) FROM dossiers").fetchall() == [(3000,)]
+
+
+def test_generate_is_deterministic_and_refuses_a_used_folder(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        run("service", "generate", "--units", "4", "--dossiers", "500", str(tmp_path / name))
+    frames = [pl.read_parquet(open_store(tmp_path / n).glob("dossiers")) for n in "ab"]  # type: ignore[union-attr]
+    assert frames[0].equals(frames[1])
+    again = run("--lang", "en", "service", "generate", "--dossiers", "10", str(tmp_path / "a"))
+    assert again.exit_code == 2 and "is not empty" in again.output
+
+
+def test_generate_needs_a_calendar(tmp_path: Path) -> None:
+    result = run("service", "generate", "--year", "1999", str(tmp_path / "x"))
+    assert result.exit_code == 2 and "Chưa có lịch ngày làm việc năm 1999" in result.output
+
+
+def test_generate_past_the_last_calendar_says_so(tmp_path: Path) -> None:
+    result = run("service", "generate", "--units", "3", "--dossiers", "50", "--year", "2026",
+                 str(tmp_path / "x"))  # fmt: skip
+    assert result.exit_code == 0 and "chỉ tính theo thứ Bảy, Chủ nhật" in result.output
+
+
+def test_import_then_reimport_then_refuse(tmp_path: Path) -> None:
+    source = tmp_path / "source"
+    run("service", "generate", "--units", "4", "--dossiers", "300", str(source))
+    version = open_store(source)
+    assert version is not None
+    store = str(tmp_path / "store")
+    for name in ("units", "procedures", "unit_procedures", "dossiers"):
+        path = tmp_path / f"{name}.csv"
+        pl.read_parquet(version.glob(name)).write_csv(path)
+        result = run("service", "import", str(path), "--table", name, "--store", store)
+        assert result.exit_code == 0 and "Đã nhập" in result.output, result.output
+    again = run("service", "import", str(tmp_path / "dossiers.csv"), "--table", "dossiers",
+                "--store", store)  # fmt: skip
+    assert again.exit_code == 0 and "đã được nhập" in again.output
+    bad = tmp_path / "bad.csv"
+    frame = pl.read_csv(tmp_path / "dossiers.csv").with_columns(
+        pl.lit("H99.X9999").alias("unit_code")
+    )
+    frame.write_csv(bad)
+    refused = run("service", "import", str(bad), "--table", "dossiers", "--store", store)
+    assert refused.exit_code == 3
+    assert "DOS007 bad.csv row 2, column 'unit_code'" in refused.output
+    assert "DOS007: tổng cộng 300 (liệt kê 20)" in refused.output
+    assert "không nhập gì, kho giữ nguyên" in refused.output
+
+
+def test_import_json_report_and_usage(tmp_path: Path) -> None:
+    units = tmp_path / "units.csv"
+    units.write_text("unit_code,name,level\nH99,Tỉnh,province\nH99.S01,Sở,department\n", "utf-8")
+    store = str(tmp_path / "store")
+    result = run("service", "import", str(units), "--table", "units", "--store", store,
+                 "--format", "json")  # fmt: skip
+    report = json.loads(result.output)
+    assert report["imported"] is True and report["rows"] == 2 and report["version"] == "v000001"
+    unknown = run("service", "import", str(units), "--table", "nothing", "--store", store)
+    assert unknown.exit_code == 2
+    missing = run(
+        "service", "import", str(tmp_path / "none.csv"), "--table", "units", "--store", store
+    )
+    assert missing.exit_code == 2
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{", encoding="utf-8")
+    refused = run("--lang", "en", "service", "import", str(broken), "--table", "units",
+                  "--store", store)  # fmt: skip
+    assert refused.exit_code == 3 and "DOS000" in refused.output
