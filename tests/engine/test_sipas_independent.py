@@ -257,3 +257,28 @@ def test_weighted_item_rates_agree_with_svy_domain_means() -> None:
     for row in means.iter_rows(named=True):
         ours = result.items.filter((pl.col("unit") == row["unit"]) & (pl.col("item") == item))
         assert ours["rate"][0] == pytest.approx(100 * row["est"], rel=1e-10)
+
+
+def test_kish_n_eff_matches_the_n_eff_implied_by_svy_taylor_variance() -> None:
+    # Not equal by construction — Kish's n_eff ignores how the answers relate to the weights,
+    # Taylor linearisation does not — but under raked weights that are unrelated to the answers
+    # the two must be close: p(1 − p) / se² from svy against our n_eff per unit and item.
+    _, frame = _answers("commune-short-2024", seed=13)
+    raked = rake_answers(frame, TOTALS, max_iterations=1000, tolerance=1e-12).answers
+    data = parse_yaml((SHIPPED / "commune-short-2024.yaml").read_text(encoding="utf-8"))
+    result = estimate_sipas(build_questionnaire(data), raked, seed=1, bootstrap=10)
+    ratios = []
+    for item in [i["code"] for i in data["items"]]:
+        valid = raked.filter((pl.col("item") == item) & pl.col("value").is_between(1, 5))
+        valid = valid.with_columns(pl.col("value").is_in([4, 5]).cast(pl.Float64).alias("sat"))
+        sample = svy.Sample(data=valid, design=svy.Design(wgt="weight"))
+        means = sample.estimation.mean(y="sat", by="unit").to_polars()
+        for row in means.iter_rows(named=True):
+            ours = result.items.filter((pl.col("unit") == row["unit"]) & (pl.col("item") == item))
+            if not 0.15 <= row["est"] <= 0.85:
+                continue  # one or two dissenters: the Taylor variance is that person's weight
+            implied = row["est"] * (1 - row["est"]) / row["se"] ** 2
+            ratios.append(float(ours["n_eff"][0]) / implied)
+    assert len(ratios) >= 15
+    assert all(0.5 < r < 2 for r in ratios), ratios
+    assert 0.85 < sum(ratios) / len(ratios) < 1.15, ratios
