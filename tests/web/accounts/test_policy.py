@@ -80,6 +80,23 @@ EXPECTED: dict[Action, dict[str, frozenset[str]]] = {
     Action.SURVEY_CONTACTS: {"admin": ALL},
     Action.SURVEY_ENTER: {"admin": ALL},
     Action.SURVEY_VIEW: {"admin": ALL, "chair": ALL, "leadership": ALL},
+    Action.SERVICE_MANAGE: {"admin": ALL},
+    Action.SERVICE_PUBLISH: {"admin": ALL, "chair": ALL},
+    Action.SERVICE_VIEW: {
+        "admin": ALL,
+        "appraiser_all": ALL,
+        "appraiser_scoped": ALL,
+        "chair": ALL,
+        "leadership": ALL,
+    },
+    Action.SERVICE_DOSSIERS: {
+        "admin": ALL,
+        "officer": UNIT,
+        "appraiser_all": ALL,
+        "appraiser_scoped": UNIT,
+        "chair": ALL,
+        "leadership": ALL,
+    },
 }
 
 MATRIX = [

@@ -51,6 +51,10 @@ class Action(StrEnum):
     SURVEY_CONTACTS = "survey.contacts"
     SURVEY_ENTER = "survey.enter"
     SURVEY_VIEW = "survey.view"
+    SERVICE_MANAGE = "service.manage"
+    SERVICE_PUBLISH = "service.publish"
+    SERVICE_VIEW = "service.view"
+    SERVICE_DOSSIERS = "service.dossiers"
 
 
 class Scope(Enum):
@@ -91,6 +95,19 @@ POLICY: dict[Action, dict[Role, Scope]] = {
     A.SURVEY_CONTACTS: {ADMIN: S.ANY},
     A.SURVEY_ENTER: {ADMIN: S.ANY},
     A.SURVEY_VIEW: {ADMIN: S.ANY, CHAIR: S.ANY, LEADERSHIP: S.ANY},
+    # Decision 766 service quality: the reform office loads the records and computes; it or the
+    # council's chair publishes. A unit's officer (and the appraiser of that unit) may see the
+    # unit's own overdue dossiers — the list behind its on-time rate — but no one else's.
+    A.SERVICE_MANAGE: {ADMIN: S.ANY},
+    A.SERVICE_PUBLISH: {ADMIN: S.ANY, CHAIR: S.ANY},
+    A.SERVICE_VIEW: {ADMIN: S.ANY, CHAIR: S.ANY, LEADERSHIP: S.ANY, APPRAISER: S.ANY},
+    A.SERVICE_DOSSIERS: {
+        ADMIN: S.ANY,
+        CHAIR: S.ANY,
+        LEADERSHIP: S.ANY,
+        OFFICER: S.UNIT,
+        APPRAISER: S.UNIT,
+    },
 }
 
 # What the refusal message says the user tried to do ("Bạn không có quyền …").
@@ -113,6 +130,10 @@ LABELS: dict[Action, Any] = {
     A.SURVEY_CONTACTS: _("xem thông tin liên hệ của người được khảo sát"),
     A.SURVEY_ENTER: _("nhập phiếu khảo sát giấy"),
     A.SURVEY_VIEW: _("xem tiến độ khảo sát"),
+    A.SERVICE_MANAGE: _("nạp hồ sơ và tính chỉ số chất lượng phục vụ"),
+    A.SERVICE_PUBLISH: _("công bố chỉ số chất lượng phục vụ"),
+    A.SERVICE_VIEW: _("xem chỉ số chất lượng phục vụ chưa công bố"),
+    A.SERVICE_DOSSIERS: _("xem danh sách hồ sơ trễ hạn của đơn vị này"),
 }
 
 
