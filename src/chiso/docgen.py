@@ -16,6 +16,7 @@ from typing import Any
 import click
 from ruamel.yaml import YAML
 
+from chiso.docgen_service import GENERATORS as SERVICE_GENERATORS
 from chiso.engine.problems import CATALOGUE
 from chiso.engine.rules import RULES
 from chiso.engine.schema import METHOD_SCHEMA
@@ -145,6 +146,7 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "rule-kinds": rule_kinds,
     "problem-codes": problem_codes,
     "cli": cli_reference,
+    **SERVICE_GENERATORS,
 }
 
 
