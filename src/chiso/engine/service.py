@@ -38,7 +38,7 @@ from chiso.engine.service_scoring import (
     roll_up,
     score_counts,
 )
-from chiso.engine.service_sql import BOUNDS, FAMILIES, RECEIVED
+from chiso.engine.service_sql import BOUNDS, FAMILIES, OVERDUE, RECEIVED
 from chiso.engine.service_tables import TABLES
 
 _RUN_TABLES = ("chiso_periods", "chiso_days", "chiso_settings", "chiso_copy_procedures")
@@ -159,6 +159,24 @@ def compute_service(
     inputs = _fingerprint(con, calendar, periods, by_procedure)
     as_of = periods[-1].judged_on if periods and periods[-1].judged_on < periods[-1].last else None
     return _result(method, inputs, labels, as_of, scores, procedures)
+
+
+def overdue_dossiers(
+    con: duckdb.DuckDBPyConnection,
+    method: ServiceMethod,
+    calendar: WorkingCalendar,
+    periods: Sequence[Period],
+) -> pl.DataFrame:
+    """The dossiers judged not on time (indicator 2.1) in each period, by the same rules as
+    `compute_service`: period, unit_code, procedure_code, dossier_id, received_at, due_at,
+    end_at, finished, requests (supplement requests), basis (`supplements`, `appointment` or
+    `legal_limit`: the rule that judged it) and net_days (elapsed days less supplement time).
+    Each dossier under its own unit (no roll-up)."""
+    problems = check_store(con) or _check_calendar(con, calendar, periods)
+    if problems:
+        raise InputError(problems)
+    with _registered(con, method, calendar, periods):
+        return _frame(con, OVERDUE)
 
 
 def measure_counts(

@@ -115,7 +115,7 @@ stops AS (
 ),
 timed AS (
     SELECT h.period, h.unit_code, h.procedure_code, h.finished, h.complaint, h.rating,
-           h.end_at, h.due_at, pr.legal_limit, pr.legal_limit_unit,
+           h.dossier_id, h.received_at, h.end_at, h.due_at, pr.legal_limit, pr.legal_limit_unit,
            COALESCE(st.requests, 0) AS requests,
            s.pause_factor * COALESCE(st.stopped_s, 0) AS stopped_s,
            s.pause_factor * COALESCE(st.stopped_wd, 0) AS stopped_wd,
@@ -131,6 +131,13 @@ timed AS (
 ),
 verdicts AS (
     SELECT period, unit_code, procedure_code, finished, complaint, rating,
+           dossier_id, received_at, end_at, due_at, requests,
+           CASE
+               WHEN overdue_requests IS NOT NULL AND requests >= overdue_requests
+                   THEN 'supplements'
+               WHEN use_appointment AND due_at IS NOT NULL THEN 'appointment'
+               ELSE 'legal_limit'
+           END AS basis,
            elapsed_s - stopped_s AS net_s,
            CASE
                WHEN overdue_requests IS NOT NULL AND requests >= overdue_requests THEN FALSE
@@ -296,6 +303,20 @@ FAMILIES: Final = {
 }
 """Each family's query; `chiso.engine.service_measures.MEASURES` says which columns hold a
 measure's numerator and denominator."""
+
+OVERDUE: Final = (
+    PROGRESS.rsplit("SELECT {keys}", 1)[0]
+    + """
+-- The dossiers behind 2.1's shortfall: each one judged not on time, in each period, with the
+-- rule that judged it (a second supplement request, the appointment date, the legal limit).
+SELECT period, unit_code, procedure_code, dossier_id, received_at, due_at, end_at, finished,
+       requests, basis, net_s / 86400.0 AS net_days
+FROM verdicts
+WHERE NOT on_time
+ORDER BY period, unit_code, received_at, dossier_id
+"""
+)
+"""The dossier-level list of `PROGRESS`'s verdicts that are not on time (not rolled up)."""
 
 BOUNDS: Final = """
 -- The days the queries look up in the calendar: those of the dossiers, events and feedback
