@@ -37,7 +37,7 @@ import pandas as pd
 import polars as pl
 
 from benchmarks.run import Timing, _mib, _wrap, machine, peak_memory, timed
-from chiso.engine.sipas import SipasResult, estimate_sipas
+from chiso.engine.sipas import SipasResult, check_answers, estimate_sipas
 from chiso.engine.sipas_method import Questionnaire
 from chiso.engine.sipas_weights import rake_answers, respondents
 from chiso.io.questionnaire_files import load_questionnaire, resolve_questionnaire
@@ -203,6 +203,7 @@ class SipasBench:
     engine: Timing
     engine_peak: int
     points_engine: Timing
+    check_engine: Timing
     points_baseline: Timing
     baseline_peak: int
     boot_baseline: Timing
@@ -227,6 +228,7 @@ def bench(settings: Settings, say: Callable[[str], None]) -> SipasBench:
 
     full, result = timed(engine, settings.repeats)
     points_t, _ = timed(points, settings.repeats)
+    check_t, _ = timed(lambda: check_answers(q, answers), settings.repeats)
     base_t, expected = timed(lambda: baseline_points(q, frame), settings.repeats)
     cells = check_points(result, expected)
     say("SIPAS: loop bootstrap baseline …")
@@ -243,6 +245,7 @@ def bench(settings: Settings, say: Callable[[str], None]) -> SipasBench:
         engine=full,
         engine_peak=peak_memory(engine),
         points_engine=points_t,
+        check_engine=check_t,
         points_baseline=base_t,
         baseline_peak=peak_memory(lambda: baseline_points(q, frame)),
         boot_baseline=boot_t,
@@ -339,6 +342,7 @@ def render(b: SipasBench, settings: Settings, command: str, date: str, quick: bo
         f"| engine: `estimate_sipas`, {settings.draws:,} draws | {_s(b.engine.median)} | "
         f"{_mib(b.engine_peak)} |",
         f"| engine: point estimates only (1 draw) | {_s(b.points_engine.median)} | |",
+        f"| — of which checking every answer (`check_answers`) | {_s(b.check_engine.median)} | |",
         f"| baseline: pandas point estimates | {_s(b.points_baseline.median)} | "
         f"{_mib(b.baseline_peak)} |",
         f"| baseline: loop bootstrap, {settings.baseline_draws} draws | "
@@ -347,7 +351,9 @@ def render(b: SipasBench, settings: Settings, command: str, date: str, quick: bo
         f"Per bootstrap draw (all {b.units} units): engine {per_draw_engine * 1000:.2f} ms, "
         f"loop baseline {per_draw_base * 1000:.0f} ms — **{_times(per_draw_base, per_draw_engine)}"
         f"** faster. Point estimates: **{b.points_baseline.median / b.points_engine.median:.1f}×** "
-        f"the pandas groupby. The whole estimation, baseline extrapolated to {settings.draws:,} "
+        "the pandas groupby, which checks nothing (the engine refuses a wrong value, an unknown "
+        "item, an item answered twice, a respondent in two units before estimating anything). "
+        f"The whole estimation, baseline extrapolated to {settings.draws:,} "
         f"draws ({_s(extrapolated)}): **{extrapolated / b.engine.median:,.0f}×**.",
         "",
         f"Raking the {b.respondents:,} respondents to unit and channel totals (tolerance 1e-10, "

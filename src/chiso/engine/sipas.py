@@ -387,10 +387,15 @@ def _tree_of_sums(plan: _Plan, sat: FloatArray, unsat: FloatArray) -> FloatArray
 
 def _percentile(draws: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
     tail = (1 - level) / 2
-    finite = np.isfinite(draws).any(axis=0)
     low = np.full(draws.shape[1], np.nan)
     high = np.full(draws.shape[1], np.nan)
-    if finite.any():
-        low[finite] = np.nanquantile(draws[:, finite], tail, axis=0)
-        high[finite] = np.nanquantile(draws[:, finite], 1 - tail, axis=0)
+    # Columns without a missing draw take the fast path; a node that is empty in some draws
+    # (a respondent-less resample of its items) uses the finite draws only.
+    full = np.isfinite(draws).all(axis=0)
+    if full.any():
+        low[full], high[full] = np.quantile(draws[:, full], [tail, 1 - tail], axis=0)
+    partial = ~full & np.isfinite(draws).any(axis=0)
+    if partial.any():
+        low[partial] = np.nanquantile(draws[:, partial], tail, axis=0)
+        high[partial] = np.nanquantile(draws[:, partial], 1 - tail, axis=0)
     return low, high

@@ -69,8 +69,12 @@ def _values(frame: pl.DataFrame, allowed: dict[str, tuple[int, ...]]) -> list[Pr
 def _twice(questionnaire: Questionnaire, frame: pl.DataFrame) -> list[Problem]:
     """SIP043: an item answered twice (for a multiple-answer item: the same answer twice)."""
     multiple = [c.code for c in questionnaire.choices if c.multiple]
-    answer = pl.when(pl.col("item").is_in(multiple)).then(pl.col("value").cast(pl.String))
-    key = pl.struct("respondent", "item", answer.fill_null("").alias("_answer"))
+    if multiple:
+        value = pl.col("value").cast(pl.Int64, strict=False).fill_null(-1)
+        answer = pl.when(pl.col("item").is_in(multiple)).then(value).otherwise(-1)
+        key = pl.struct("respondent", "item", answer.alias("_answer"))
+    else:
+        key = pl.struct("respondent", "item")
     twice = frame.filter(key.is_duplicated()).unique(["respondent", "item"])
     return [
         Problem("SIP043", "answers", {"respondent": str(r), "item": str(i)})
