@@ -44,6 +44,12 @@ def questionnaires() -> str:
     return shipped_questionnaires_summary()
 
 
+def data_contract() -> str:
+    from chiso.docgen_contract import contract_tables
+
+    return contract_tables()
+
+
 def _keys_table(schema: Mapping[str, Any]) -> str:
     lines = ["| key | required | what it is |", "|---|---|---|"]
     lines += [
@@ -146,6 +152,7 @@ GENERATORS: dict[str, Callable[[], str]] = {
     "rule-kinds": rule_kinds,
     "problem-codes": problem_codes,
     "cli": cli_reference,
+    "data-contract": data_contract,
     **SERVICE_GENERATORS,
 }
 
