@@ -116,8 +116,10 @@ def survey_create(
     by: Any,
     reference_start: date | None = None,
     reference_end: date | None = None,
+    period: Any = None,
 ) -> Survey:
-    """A new survey in draft with its questionnaire (checked; min sample from the file)."""
+    """A new survey in draft with its questionnaire (checked; min sample from the file),
+    optionally linked to the evaluation `period` whose survey leaves it will feed."""
     _require(by, Action.SURVEY_MANAGE)
     title = (title or "").strip()
     if not title:
@@ -131,6 +133,7 @@ def survey_create(
             title=title,
             reference_start=reference_start,
             reference_end=reference_end,
+            period=period,
             kiosk_idle_seconds=DEFAULT_IDLE_SECONDS,
             dossier_salt=secrets.token_hex(16),
             **fields,
