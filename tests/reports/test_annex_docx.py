@@ -69,6 +69,8 @@ def test_every_unit_row_and_the_band_counts(docx_bytes: bytes, document: dict[st
                 str(unit["rank"]),
             ]
         assert f"Xếp loại — {band_line(block)}." in texts
+        style = table.rows[2].cells[1].paragraphs[0].style
+        assert style.font.size.pt == 12 and style.base_style.font.name == "Times New Roman"
 
 
 def test_header_rows_repeat_on_every_page(docx_bytes: bytes) -> None:

@@ -63,9 +63,8 @@ def test_descriptor_has_licence_sources_and_hashes(
     for resource in descriptor["resources"]:
         assert resource["path"] in names and resource["hash"].startswith("sha256:")
     expected = {f"{t.suffix}-{b['block']}" for t in TABLES for b in document["blocks"]}
-    expected |= {
-        f"{kind}-{b['block']}" for kind in ("snapshot", "method") for b in document["blocks"]
-    }
+    expected |= {f"snapshot-{b['block']}" for b in document["blocks"]}
+    expected |= {f"method-{open_data.slug(b['method']['id'])}" for b in document["blocks"]}
     assert {r["name"] for r in descriptor["resources"]} == expected
 
 
@@ -108,3 +107,16 @@ def test_slugs_are_frictionless_names() -> None:
     assert open_data.slug("Thái Nguyên") == "thai-nguyen"
     assert open_data.slug("Đắk Lắk") == "dak-lak"
     assert open_data.slug("xa_phuong") == "xa-phuong"
+
+
+def test_a_method_shared_by_two_blocks_is_stored_once(
+    document: dict[str, Any], tmp_path: Path
+) -> None:
+    first = document["blocks"][0]
+    shared = {**document, "blocks": [first, {**first, "block": "so-2", "block_title": "Khối 2"}]}
+    path = tmp_path / "p.zip"
+    path.write_bytes(open_data.write(shared, PublicationSettings(province="Thái Nguyên")))
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    assert len(names) == len(set(names))
+    assert validate(str(path)).valid

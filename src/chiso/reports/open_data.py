@@ -36,6 +36,8 @@ def write(document: dict[str, Any], settings: PublicationSettings) -> bytes:
     resources: list[dict[str, Any]] = []
     for block in document["blocks"]:
         for path, data, resource in _block_files(document, block):
+            if any(path == done for done, _ in files):
+                continue  # a method file shared by several blocks is stored once
             files.append((path, data))
             resources.append({**resource, **_integrity(data)})
     descriptor = package_descriptor(document, settings, resources)
@@ -138,9 +140,9 @@ def _block_files(
             method_path(method["id"]),
             block["method_yaml"].encode("utf-8"),
             {
-                "name": f"method-{code}",
+                "name": f"method-{slug(method['id'])}",
                 "path": method_path(method["id"]),
-                "title": f"{block['block_title']}: tệp phương pháp (bộ tiêu chí) — {method['id']}",
+                "title": f"Tệp phương pháp (bộ tiêu chí) {method['id']}: {method['title']}",
                 "format": "yaml",
                 "mediatype": "application/yaml",
                 "encoding": "utf-8",
