@@ -53,14 +53,13 @@ def document_of(units: int) -> dict[str, Any]:
     """The 2024 publication document of the synthetic province with `units` units."""
     from datetime import UTC
 
+    from benchmarks.synthetic import make_province
     from chiso.engine.inputs import ScoreRow, Unit
     from chiso.io.criteria_yaml import dump_method_yaml
     from chiso.web.evaluations.models import Period, PeriodState
     from chiso.web.publishing.build import snapshot_build
     from chiso.web.publishing.downloads import assemble
     from chiso.web.publishing.models import Snapshot
-
-    from benchmarks.synthetic import make_province
 
     method_yaml = dump_method_yaml(make_province(units, LEAVES, seed=2024).method_data)
     snapshots: dict[tuple[int, str], Snapshot] = {}
