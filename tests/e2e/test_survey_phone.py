@@ -93,6 +93,8 @@ def test_the_fieldwork_page(browser: Any, live_server: Any, survey: dict[str, An
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/quan-ly/**")
     page.goto(f"{live_server.url}/quan-ly/khao-sat/{survey['survey'].pk}/")
+    if SCREENSHOT_DIR:
+        page.screenshot(path=str(Path(SCREENSHOT_DIR) / "survey-staff.png"), full_page=True)
     row = page.locator("#fieldwork + div table tbody tr").first
     assert row.locator("td").nth(0).inner_text() == "SA"
     assert row.locator("td").nth(3).inner_text() == "5"  # invited
