@@ -229,3 +229,9 @@ def test_a_calendar_that_does_not_cover_the_records_is_refused() -> None:
         _run(spec="2026-12")  # the calendar ends on 31 Dec, the period is judged at 1 Jan
     assert [p.code for p in raised.value.problems] == ["SVC052"]
     assert "2027-01-01" in raised.value.problems[0].message("en")
+
+
+def test_periods_must_follow_each_other() -> None:
+    july, _august, september = periods_of("2026-Q3", "month")
+    with pytest.raises(ValueError, match="not contiguous"):
+        compute_service(fx.connect(), _method(), fx.calendar(), [july, september])

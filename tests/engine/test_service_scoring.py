@@ -200,18 +200,20 @@ def test_rounding_is_decimal_rounding_of_the_exact_value(n: int, d: int, m: int,
 
 
 def test_rounding_takes_float_noise_off() -> None:
-    values = pl.DataFrame({"x": [2.675, 0.125, 1.005, 17.35]})
+    values = pl.DataFrame({"x": [2.675, 0.125, 1.005, 17.35, 4.0600000000000005]})
     assert values.select(round_half(pl.col("x"), 2, "half_up"))["x"].to_list() == [
         2.68,
         0.13,
         1.01,
         17.35,
+        4.06,
     ]
     assert values.select(round_half(pl.col("x"), 2, "half_even"))["x"].to_list() == [
         2.68,
         0.12,
         1.0,
         17.35,
+        4.06,
     ]
 
 

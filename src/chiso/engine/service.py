@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,7 +42,14 @@ from chiso.engine.service_scoring import (
 from chiso.engine.service_sql import BOUNDS, FAMILIES, OVERDUE, RECEIVED
 from chiso.engine.service_tables import TABLES
 
-_RUN_TABLES = ("chiso_periods", "chiso_days", "chiso_settings", "chiso_copy_procedures")
+_RUN_TABLES = (
+    "chiso_periods",
+    "chiso_period_days",
+    "chiso_period_spans",
+    "chiso_days",
+    "chiso_settings",
+    "chiso_copy_procedures",
+)
 
 
 @dataclass(frozen=True)
@@ -252,7 +260,10 @@ def _registered(
     periods: Sequence[Period],
 ) -> Iterator[None]:
     """The run's small relations, visible for the duration of the block."""
+    _check_contiguous(periods)
     con.register("chiso_periods", _periods_frame(periods))
+    con.register("chiso_period_days", _period_days(periods))
+    con.register("chiso_period_spans", _period_spans(periods))
     if calendar is not None:
         con.register("chiso_days", calendar.days_frame())
     if method is not None:
@@ -266,9 +277,35 @@ def _registered(
             con.execute(f"DROP VIEW IF EXISTS {name}")
 
 
+def _check_contiguous(periods: Sequence[Period]) -> None:
+    """The period joins assume periods in order, each starting the day after the last ended."""
+    if not periods:
+        raise ValueError("no period to compute")
+    for before, after in itertools.pairwise(periods):
+        if after.first != before.last + dt.timedelta(days=1) or before.judged_on != before.last:
+            raise ValueError(f"periods {before.label} and {after.label} are not contiguous")
+
+
+def _period_days(periods: Sequence[Period]) -> pl.DataFrame:
+    days = [
+        (p.first + dt.timedelta(days=n), i)
+        for i, p in enumerate(periods)
+        for n in range((p.judged_on - p.first).days + 1)
+    ]
+    return pl.DataFrame(days, schema={"day": pl.Date, "idx": pl.Int32}, orient="row")
+
+
+def _period_spans(periods: Sequence[Period]) -> pl.DataFrame:
+    count = len(periods)
+    spans = [(a, b, i) for a in range(count) for b in range(a, count) for i in range(a, b + 1)]
+    schema = {"first_idx": pl.Int32, "last_idx": pl.Int32, "idx": pl.Int32}
+    return pl.DataFrame(spans, schema=schema, orient="row")
+
+
 def _periods_frame(periods: Sequence[Period]) -> pl.DataFrame:
     return pl.DataFrame(
         {
+            "idx": list(range(len(periods))),
             "period": [p.label for p in periods],
             "start_ts": [p.start for p in periods],
             "end_ts": [p.end for p in periods],
@@ -276,6 +313,7 @@ def _periods_frame(periods: Sequence[Period]) -> pl.DataFrame:
             "last_day": [p.judged_on for p in periods],
         },
         schema={
+            "idx": pl.Int32,
             "period": pl.String,
             "start_ts": pl.Datetime("us"),
             "end_ts": pl.Datetime("us"),

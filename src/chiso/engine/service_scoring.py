@@ -298,7 +298,9 @@ def round_half(value: pl.Expr, decimals: int, mode: str) -> pl.Expr:
             .then(floor)
             .otherwise(floor + floor % 2)
         )
-    return whole / scale
+    # polars divides by multiplying with the reciprocal (406 / 100 → 4.0600000000000005); a last
+    # round gives the double nearest the decimal.
+    return (whole / scale).round(decimals)
 
 
 def _groups(method: ServiceMethod, table: pl.DataFrame) -> pl.DataFrame:

@@ -3,8 +3,12 @@
 Every query reads the tables of the data contract (`chiso.engine.service_tables`) plus four
 small relations the engine registers for the run:
 
-- `chiso_periods` (period, start_ts, end_ts, first_day, last_day): the periods, `end_ts` being
-  the exclusive moment each is judged at (its end, or the cut-off date);
+- `chiso_periods` (idx, period, start_ts, end_ts, first_day, last_day): the periods, in order
+  and contiguous, `end_ts` being the exclusive moment each is judged at (its end, or the
+  cut-off date), `last_day` the last day counted;
+- `chiso_period_days` (day, idx): the period of every day the periods count, and
+  `chiso_period_spans` (first_idx, last_idx, idx): every period between two — so that placing
+  a dossier in its periods is an equality join, never a range join over all periods;
 - `chiso_days` (day, working, ordinal, name): the working-day calendar, one row per day,
   `ordinal` = working days before the day (`chiso.engine.calendar`);
 - `chiso_settings`: one row with the method's on-time rules and deadlines;
@@ -12,7 +16,7 @@ small relations the engine registers for the run:
 
 `{keys}` is filled with the grouping columns — `period, unit_code` or `period, unit_code,
 procedure_code` — so the same definitions give unit × period and unit × procedure × period.
-The SQL is standard (CTEs, window `LEAD`, `CASE`, joins) except for what `DUCKDB_SPECIFIC`
+The SQL is standard (CTEs, window `LEAD`, `CASE`, equality joins) except for what `DUCKDB_SPECIFIC`
 lists, each with its Spark SQL equivalent; `docs/service-method.md` repeats that list.
 """
 
@@ -56,7 +60,8 @@ SELECT p.period, d.unit_code, d.procedure_code,
        SUM(CASE WHEN d.personal_store THEN 1 ELSE 0 END) AS personal_store,
        SUM(CASE WHEN d.vneid THEN 1 ELSE 0 END) AS vneid
 FROM dossiers d
-JOIN chiso_periods p ON d.received_at >= p.start_ts AND d.received_at < p.end_ts
+JOIN chiso_period_days pd ON pd.day = CAST(d.received_at AS DATE)
+JOIN chiso_periods p ON p.idx = pd.idx
 JOIN procedures pr ON pr.procedure_code = d.procedure_code
 CROSS JOIN chiso_settings s
 GROUP BY p.period, d.unit_code, d.procedure_code
@@ -82,16 +87,34 @@ WITH pauses AS (
     FROM dossier_events
     WHERE status IN ('supplement_requested', 'supplement_supplied')
 ),
+placed AS (
+    -- The first and last period each dossier is in a unit's hands: from the period it was
+    -- received in (the first, if before) to the one it finished in (the last, if open).
+    SELECT d.dossier_id, d.unit_code, d.procedure_code, d.received_at, d.due_at,
+           d.finished_at, d.complaint, d.rating,
+           CASE WHEN d.received_at < span.start_ts THEN span.first_idx ELSE pr.idx END
+               AS first_idx,
+           CASE WHEN d.finished_at IS NULL OR d.finished_at >= span.end_ts THEN span.last_idx
+                ELSE pf.idx END AS last_idx
+    FROM dossiers d
+    CROSS JOIN (SELECT MIN(idx) AS first_idx, MAX(idx) AS last_idx, MIN(start_ts) AS start_ts,
+                       MAX(end_ts) AS end_ts FROM chiso_periods) AS span
+    LEFT JOIN chiso_period_days pr ON pr.day = CAST(d.received_at AS DATE)
+    LEFT JOIN chiso_period_days pf ON pf.day = CAST(d.finished_at AS DATE)
+    WHERE d.received_at < span.end_ts
+      AND (d.finished_at IS NULL OR d.finished_at >= span.start_ts)
+),
 handled AS (
-    -- Received before the period ends and not finished before it starts; the end is the
-    -- first terminal status, or the period's end for a dossier still open then.
+    -- Each dossier in each period it was in a unit's hands: received before the period ends
+    -- and not finished before it starts; its end is the first terminal status, or the
+    -- period's end for a dossier still open then.
     SELECT p.period, d.dossier_id, d.unit_code, d.procedure_code, d.received_at, d.due_at,
            d.complaint, d.rating,
            COALESCE(d.finished_at < p.end_ts, FALSE) AS finished,
            CASE WHEN d.finished_at < p.end_ts THEN d.finished_at ELSE p.end_ts END AS end_at
-    FROM dossiers d
-    JOIN chiso_periods p ON d.received_at < p.end_ts
-                        AND (d.finished_at IS NULL OR d.finished_at >= p.start_ts)
+    FROM placed d
+    JOIN chiso_period_spans ps ON ps.first_idx = d.first_idx AND ps.last_idx = d.last_idx
+    JOIN chiso_periods p ON p.idx = ps.idx
     CROSS JOIN chiso_settings s
     WHERE s.judge_open OR d.finished_at < p.end_ts
 ),
@@ -235,7 +258,8 @@ WITH sent AS (
                AS asked_at,
            CASE WHEN f.published_at < p.end_ts THEN f.published_at END AS published_at
     FROM feedback f
-    JOIN chiso_periods p ON f.sent_at >= p.start_ts AND f.sent_at < p.end_ts
+    JOIN chiso_period_days pd ON pd.day = CAST(f.sent_at AS DATE)
+    JOIN chiso_periods p ON p.idx = pd.idx
 ),
 timed AS (
     SELECT t.period, t.unit_code, t.likes, t.dislikes, t.re_raised,
@@ -319,33 +343,23 @@ ORDER BY period, unit_code, received_at, dossier_id
 """The dossier-level list of `PROGRESS`'s verdicts that are not on time (not rolled up)."""
 
 BOUNDS: Final = """
--- The days the queries look up in the calendar: those of the dossiers, events and feedback
--- handled in the periods, of the procedures published in them, and the periods' own.
+-- The days the queries look up in the calendar: receipt of the dossiers handled in the
+-- periods (their supplement requests and ends come later, and the ends are clipped to the
+-- periods), feedback sent in the periods (transfers come later), the effective and made-public
+-- dates of procedures published in them, and the periods' own days up to the day after.
 WITH span AS (
     SELECT MIN(start_ts) AS start_ts, MAX(end_ts) AS end_ts FROM chiso_periods
-),
-handled AS (
-    SELECT d.dossier_id, d.received_at FROM dossiers d CROSS JOIN span
-    WHERE d.received_at < span.end_ts
-      AND (d.finished_at IS NULL OR d.finished_at >= span.start_ts)
-),
-published AS (
-    SELECT pr.* FROM procedures pr CROSS JOIN span
-    WHERE pr.publication_decision_date BETWEEN CAST(span.start_ts AS DATE)
-                                           AND CAST(span.end_ts AS DATE)
 )
 SELECT MIN(day) AS first_day, MAX(day) AS last_day FROM (
-    SELECT CAST(received_at AS DATE) AS day FROM handled
-    UNION ALL SELECT CAST(e."at" AS DATE) FROM dossier_events e
-        JOIN handled h ON h.dossier_id = e.dossier_id CROSS JOIN span
-        WHERE e.status = 'supplement_requested' AND e."at" < span.end_ts
-    UNION ALL SELECT CAST(f.sent_at AS DATE) FROM feedback f CROSS JOIN span
-        WHERE f.sent_at >= span.start_ts AND f.sent_at < span.end_ts
-    UNION ALL SELECT CAST(f.transferred_at AS DATE) FROM feedback f CROSS JOIN span
-        WHERE f.sent_at >= span.start_ts AND f.sent_at < span.end_ts
-          AND f.transferred_at < span.end_ts
-    UNION ALL SELECT legal_basis_effective_date FROM published
-    UNION ALL SELECT made_public_date FROM published
+    SELECT MIN(CAST(d.received_at AS DATE)) AS day FROM dossiers d CROSS JOIN span
+        WHERE d.received_at < span.end_ts
+          AND (d.finished_at IS NULL OR d.finished_at >= span.start_ts)
+    UNION ALL SELECT pr.legal_basis_effective_date FROM procedures pr CROSS JOIN span
+        WHERE pr.publication_decision_date BETWEEN CAST(span.start_ts AS DATE)
+                                               AND CAST(span.end_ts AS DATE)
+    UNION ALL SELECT pr.made_public_date FROM procedures pr CROSS JOIN span
+        WHERE pr.publication_decision_date BETWEEN CAST(span.start_ts AS DATE)
+                                               AND CAST(span.end_ts AS DATE)
     UNION ALL SELECT CAST(start_ts AS DATE) FROM span
     UNION ALL SELECT CAST(end_ts AS DATE) FROM span
 ) AS days
