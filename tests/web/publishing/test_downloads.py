@@ -12,6 +12,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from chiso.web.evaluations.models import Period, PeriodState
+from chiso.web.jobs.models import Job, JobState
 from chiso.web.publishing.downloads import FILES, cache_dir
 from chiso.web.publishing.publication import publication_decision_set
 from tests.web.publishing.helpers import publish_example
@@ -88,3 +89,65 @@ def test_the_public_pages_link_the_downloads(client: Client, two_years: Any) -> 
     assert "tạo khi tải lần đầu" in html
     client.get("/2024/tai-ve/phu-luc.docx")
     assert "KB" in client.get("/2024/tai-ve/").content.decode()
+
+
+def test_the_office_makes_the_files_ahead_in_the_background(
+    client: Client, two_years: Any, admin_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/quan-ly/cong-bo/2024/", {"action": "generate"})
+    assert response.status_code == 302
+    job = Job.objects.get(kind="publication.generate")
+    assert job.state == JobState.DONE, job.error
+    assert job.params == {"year": 2024} and job.target == "period:2024"
+    assert sorted(job.result["files"]) == sorted(FILES)
+    assert (job.progress_done, job.progress_total) == (len(FILES), len(FILES))
+    made = {p.name.split("-", 1)[1] for p in (cache_dir() / "2024").iterdir()}
+    assert made == set(FILES)
+    page = client.get("/quan-ly/cong-bo/2024/").content.decode()
+    assert "Lần tạo gần nhất: Hoàn thành." in page
+
+
+def test_entering_the_decision_remakes_the_annexes(
+    client: Client, two_years: Any, admin_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/quan-ly/cong-bo/2024/",
+            {"action": "decision", "decision_number": "215", "decision_date": "2025-02-07"},
+        )
+    assert Job.objects.get(kind="publication.generate").state == JobState.DONE
+    [path] = (cache_dir() / "2024").glob("*-phu-luc.xlsx")
+    sheet = load_workbook(path).active
+    assert (sheet["A2"].value, sheet["C3"].value) == (
+        "Số: 215/QĐ-UBND",
+        "Thái Nguyên, ngày 07 tháng 02 năm 2025",
+    )
+
+
+def test_a_request_during_generation_waits_instead_of_doing_it_twice(
+    client: Client, two_years: Any, admin_user: Any
+) -> None:
+    Job.objects.create(
+        kind="publication.generate",
+        dedupe_key="publication.generate:2024",
+        state=JobState.RUNNING,
+        params={"year": 2024},
+    )
+    response = client.get("/2024/tai-ve/phu-luc.pdf")
+    assert response.status_code == 503 and response["Retry-After"] == "15"
+    assert "đang được tạo" in response.content.decode()
+    assert not (cache_dir() / "2024").exists()
+    Job.objects.update(state=JobState.DONE)
+    assert client.get("/2024/tai-ve/phu-luc.pdf").status_code == 200
+
+
+def test_the_job_refuses_a_year_without_results(admin_user: Any, db: None) -> None:
+    from django.core.exceptions import ValidationError
+
+    from chiso.web.jobs.services import job_start
+
+    with pytest.raises(ValidationError):
+        job_start(kind="publication.generate", params={"year": 2030}, by=admin_user)

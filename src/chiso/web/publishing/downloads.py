@@ -223,9 +223,10 @@ class PublicationFile:
     filename: str
 
 
-def publication_file(year: int, name: str) -> PublicationFile | None:
+def publication_file(year: int, name: str, *, generate: bool = True) -> PublicationFile | None:
     """The file `name` of `year`, generated on first request and cached; None when the year
-    has nothing published or `name` is not a publication file."""
+    has nothing published or `name` is not a publication file. With `generate` false a file
+    not made yet is not made (its `path` does not exist)."""
     kind = FILES.get(name)
     snapshots = year_snapshots(year)
     if kind is None or not snapshots:
@@ -235,7 +236,7 @@ def publication_file(year: int, name: str) -> PublicationFile | None:
     key = cache_key(snapshots, settings)
     folder = cache_dir() / str(year)
     path = folder / f"{key}-{name}"
-    if not path.exists():
+    if generate and not path.exists():
         document = publication_document(year)
         assert document is not None
         _write_atomic(path, kind.write(document, settings))

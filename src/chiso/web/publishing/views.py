@@ -8,6 +8,7 @@ Public views read published snapshots only: before the council's approval every 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +21,8 @@ from chiso.reports.press import markdown_html
 from chiso.web.accounts import policy
 from chiso.web.evaluations.models import Period
 from chiso.web.evaluations.workflow import WorkflowError
+from chiso.web.jobs.selectors import jobs_of
+from chiso.web.jobs.services import job_start
 from chiso.web.publishing import downloads
 from chiso.web.publishing.publication import (
     StaleVersionError,
@@ -27,6 +30,9 @@ from chiso.web.publishing.publication import (
     press_release,
     publication_decision_set,
 )
+from chiso.web.publishing.publication_jobs import GENERATE, dedupe_key, generating
+
+RETRY_SECONDS = 15
 
 # --- public -------------------------------------------------------------------------------------
 
@@ -34,9 +40,15 @@ from chiso.web.publishing.publication import (
 @require_safe
 def year_file(request: HttpRequest, year: str, name: str) -> HttpResponse:
     """One publication file of a published year, generated on first request and cached."""
-    found = downloads.publication_file(int(year), name)
+    # While the background job makes the year's files, wait for it rather than do it twice.
+    busy = generating(int(year))
+    found = downloads.publication_file(int(year), name, generate=not busy)
     if found is None:
         raise Http404(_("Chưa có tệp công bố này cho năm này."))
+    if not found.path.exists():
+        response = render(request, "publishing/preparing.html", {"year": year}, status=503)
+        response["Retry-After"] = str(RETRY_SECONDS)
+        return response
     etag = f'"{found.key}"'
     if etag in request.headers.get("If-None-Match", ""):
         return HttpResponseNotModified(headers={"ETag": etag})
@@ -122,6 +134,8 @@ def press_edit(request: HttpRequest, year: str) -> HttpResponse:
         "text": text if text is not None else (record.press_draft if record else "") or generated,
         "version": record.version if record else 1,
         "released_html": markdown_html(record.press_text) if record and record.press_text else "",
+        "files": downloads.file_listing(int(year)),
+        "jobs": jobs_of(kind=GENERATE, target=f"period:{year}", limit=1),
     }
     return render(request, "publishing/press_edit.html", context)
 
@@ -138,7 +152,14 @@ def _apply(request: HttpRequest, period: Period) -> str | None:
                 decision_date=day,
                 by=request.user,
             )
-            messages.success(request, _("Đã lưu số và ngày quyết định."))
+            _start_generation(period.year, request.user)
+            messages.success(
+                request,
+                _("Đã lưu số và ngày quyết định; các tệp phụ lục đang được tạo lại trong nền."),
+            )
+        elif action == "generate":
+            _start_generation(period.year, request.user)
+            messages.success(request, _("Đã bắt đầu tạo các tệp công bố trong nền."))
         elif action in ("save", "reset", "release"):
             version = int(post.get("version", "0")) if post.get("version", "").isdigit() else 0
             text = "" if action == "reset" else post.get("text", "")
@@ -160,6 +181,16 @@ def _apply(request: HttpRequest, period: Period) -> str | None:
     except ValueError as exc:
         return str(exc)
     return None
+
+
+def _start_generation(year: int, user: Any) -> None:
+    job_start(
+        kind=GENERATE,
+        params={"year": year},
+        by=user,
+        dedupe_key=dedupe_key(year),
+        target=f"period:{year}",
+    )
 
 
 def _date(text: str) -> date | None:
