@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from chiso.engine.numbers import display
+from chiso.reports import layout
 
 NO_BAND = "Không xếp loại"
 NO_BAND_COLOUR = "#bbbbbb"
@@ -18,24 +18,7 @@ NO_BAND_COLOUR = "#bbbbbb"
 def text_of(value: float | None, decimals: int, rounding: str, *, signed: bool = False) -> str:
     """A number as the tables write it: the method's decimals and rounding, decimal comma;
     with `signed`, a change (+0,60 / −1,25)."""
-    if value is None:
-        return ""
-    text = display(abs(value) if signed else value, decimals, rounding).replace(".", ",")
-    if not signed or text.strip("0,") == "":
-        return text
-    return ("+" if value > 0 else "−") + text
-
-
-def risers(document: Mapping[str, Any], n: int = 3) -> list[dict[str, Any]]:
-    """The `n` units whose index rose most since last year, largest first."""
-    moved = [r for r in document["units"] if (r["index_change"] or 0.0) > 0]
-    return sorted(moved, key=lambda r: (-r["index_change"], r["unit"]))[:n]
-
-
-def fallers(document: Mapping[str, Any], n: int = 3) -> list[dict[str, Any]]:
-    """The `n` units whose index fell most since last year, largest fall first."""
-    moved = [r for r in document["units"] if (r["index_change"] or 0.0) < 0]
-    return sorted(moved, key=lambda r: (r["index_change"], r["unit"]))[:n]
+    return (layout.signed if signed else layout.number)(value, decimals, rounding)
 
 
 def ranked_labels(units: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, str]]:

@@ -25,13 +25,12 @@ import vl_convert
 from chiso.reports.chart_data import (
     band_colours,
     dodge,
-    fallers,
     index_rows,
     period_label,
     ranked_labels,
-    risers,
     text_of,
 )
+from chiso.reports.figures import fallers, risers
 
 VEGA_LITE_VERSION = "5.21"
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.21.0.json"
@@ -87,26 +86,27 @@ def _spec(title: str, subtitle: str, description: str, **body: Any) -> dict[str,
 # --- ranking bars -------------------------------------------------------------------------------
 
 
-def ranking_spec(document: Mapping[str, Any]) -> dict[str, Any]:
+def ranking_spec(
+    document: Mapping[str, Any], *, words: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Bars of each unit's index in rank order, coloured by band (a `chiso.public.ranking`
-    document)."""
+    document). `words` replaces any of the texts — title, subtitle, description, axis, legend —
+    for a page in another language (band names come from the document)."""
     rows = index_rows(document)
     colours = band_colours(document["bands"], rows)
-    first, last = (rows[0], rows[-1]) if rows else ({}, {})
-    description = (
-        f"Biểu đồ thanh: chỉ số (%) của {len(rows)} đơn vị theo thứ hạng, màu theo xếp loại."
-        + (
-            f" Cao nhất: {first['label']} {first['index_text']}; "
-            f"thấp nhất: {last['label']} {last['index_text']}."
-            if rows
-            else ""
-        )
-    )
+    text = {
+        "title": f"Chỉ số CCHC năm {document['year']}: {document['block_title']}",
+        "subtitle": _status(document),
+        "description": _ranking_description(rows),
+        "axis": "Chỉ số (%)",
+        "legend": "Xếp loại",
+        **(words or {}),
+    }
     x = {"field": "index", "type": "quantitative", "scale": {"domain": [0, 100]}}
     return _spec(
-        f"Chỉ số CCHC năm {document['year']}: {document['block_title']}",
-        _status(document),
-        description,
+        text["title"],
+        text["subtitle"],
+        text["description"],
         width=PLOT_WIDTH,
         height={"step": 18},
         data={"values": rows},
@@ -123,12 +123,12 @@ def ranking_spec(document: Mapping[str, Any]) -> dict[str, Any]:
             {
                 "mark": {"type": "bar", "height": {"band": 0.78}},
                 "encoding": {
-                    "x": {**x, "title": "Chỉ số (%)", "axis": {"values": [0, 25, 50, 75, 100]}},
+                    "x": {**x, "title": text["axis"], "axis": {"values": [0, 25, 50, 75, 100]}},
                     "color": {
                         "field": "band",
                         "type": "nominal",
                         "scale": colours,
-                        "legend": {"title": "Xếp loại"},
+                        "legend": {"title": text["legend"]},
                     },
                 },
             },
@@ -138,6 +138,17 @@ def ranking_spec(document: Mapping[str, Any]) -> dict[str, Any]:
             },
         ],
     )
+
+
+def _ranking_description(rows: list[dict[str, Any]]) -> str:
+    text = f"Biểu đồ thanh: chỉ số (%) của {len(rows)} đơn vị theo thứ hạng, màu theo xếp loại."
+    if rows:
+        first, last = rows[0], rows[-1]
+        text += (
+            f" Cao nhất: {first['label']} {first['index_text']}; "
+            f"thấp nhất: {last['label']} {last['index_text']}."
+        )
+    return text
 
 
 def _status(document: Mapping[str, Any]) -> str:

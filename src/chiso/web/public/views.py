@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from chiso.web.public import display
+from chiso.web.public.charts import ranking_chart
 from chiso.web.public.documents import (
     CHANGE_FIELDS,
     INTERVAL_FIELDS,
@@ -69,7 +70,6 @@ def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> H
     if fmt == "csv":
         rows = [{"year": year, "block": block, **row} for row in document["units"]]
         return _csv(rows, RANKING_COLUMNS, f"chiso-{year}-{block}.csv")
-    fmt_index = _formatter(document, "index_decimals")
     rows = [_decorate_row(row, document) for row in document["units"]]
     intervals = document["rank_intervals"]
     context = {
@@ -78,7 +78,8 @@ def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> H
         # Content-derived, so a reused row id (e.g. after a rollback) can never hit an old entry.
         "cache_key": f"{snapshot.pk}:{snapshot.inputs_hash}:{snapshot.published_at.isoformat()}",
         "rows": rows,
-        "chart": display.ranking_chart(rows, document["bands"], fmt_index),
+        # Drawn only when the cached fragment is missing: the template calls it.
+        "chart_svg": partial(ranking_chart, document, band_labels(document)),
         "has_intervals": intervals is not None,
         "level_percent": round(100 * intervals["level"]) if intervals else None,
     }
@@ -111,11 +112,6 @@ def _page(document: dict[str, Any]) -> dict[str, Any]:
     names = band_labels(document)
     bands = [{**b, "label": names[b["code"]]} for b in document.get("bands", [])]
     return {"doc": {**document, "bands": bands}, "status_labels": labels}
-
-
-def _formatter(document: dict[str, Any], key: str) -> Callable[[float | None], str]:
-    d = document["display"]
-    return partial(display.number, decimals=d[key], rounding=d["rounding"])
 
 
 def band_labels(document: dict[str, Any]) -> dict[str, str]:
