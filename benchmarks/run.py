@@ -406,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
     sipas.run_section(
         sipas_settings, write=args.write, command=command, date=date, quick=args.quick
     )
+    from benchmarks import publication
+
+    print("publication files: annexes and open data …", file=sys.stderr)
+    publication.run_section(write=args.write, command=command, date=date, quick=args.quick)
     return 0
 
 
