@@ -4,10 +4,15 @@ the province's row as the sum of its units'."""
 
 from __future__ import annotations
 
+import csv
+import io
 from decimal import Decimal
+from pathlib import Path
 
 import polars as pl
+from click.testing import CliRunner
 
+from chiso.cli import main
 from chiso.engine.numbers import display
 from chiso.engine.service import score_service
 from chiso.engine.service_scoring import ServiceUnit
@@ -76,3 +81,29 @@ def test_every_row_of_the_phutho_progress_table() -> None:
 def _same(ours: str, published: str) -> bool:
     """The same number (the CSV writes 15.7 for 15.70)."""
     return Decimal(ours) == Decimal(published)
+
+
+def test_the_score_command_gives_the_same_table(tmp_path: Path) -> None:
+    rows, units, counts = phutho()
+    path = tmp_path / "phutho.csv"
+    counts.join(
+        pl.DataFrame(
+            {
+                "unit": [u.code for u in units],
+                "level": [u.level for u in units],
+                "parent": [u.parent or "" for u in units],
+            }
+        ),
+        on="unit",
+    ).write_csv(path)
+    with path.open("a", encoding="utf-8") as handle:  # the province: a unit with no own counts
+        handle.write(f"{rows[0]['ky']},H44,2.1,0.0,0.0,province,\n")
+    result = CliRunner().invoke(
+        main, ["service", "score", str(path), "--indicators", "--format", "csv"]
+    )
+    assert result.exit_code == 0, result.output
+    got = {
+        r["unit"]: r for r in csv.DictReader(io.StringIO(result.output)) if r["indicator"] == "2.1"
+    }
+    for r in rows:
+        assert _same(display(float(got[r["ma_don_vi"]]["points"]), 2, "half_up"), r["diem"])
