@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -212,9 +213,11 @@ class SipasBench:
     rake_engine: Timing
     rake_svy: Timing | None
     rake_iterations: int
+    load: float
 
 
 def bench(settings: Settings, say: Callable[[str], None]) -> SipasBench:
+    load = os.getloadavg()[0]
     q = load_questionnaire(resolve_questionnaire("service-user-2024"))
     answers = make_answers(q, settings.units, settings.respondents, DATA_SEED)
     frame = answers.to_pandas()
@@ -254,6 +257,7 @@ def bench(settings: Settings, say: Callable[[str], None]) -> SipasBench:
         rake_engine=rake_t,
         rake_svy=rake_svy,
         rake_iterations=iterations,
+        load=load,
     )
 
 
@@ -372,6 +376,8 @@ def render(b: SipasBench, settings: Settings, command: str, date: str, quick: bo
         "### Machine and command",
         "",
         *[f"- {key}: {value}" for key, value in machine().items()],
+        f"- Load average (1 min) when the run started: {b.load:.1f} (on a shared machine a "
+        "busy period slows whichever measurement it falls on; rerun for a quiet figure)",
         f"- Date: {date}",
         f"- Command: `{command}`",
         END,
