@@ -35,12 +35,7 @@ def check_answers(questionnaire: Questionnaire, answers: pl.DataFrame) -> list[P
     problems += [Problem("SIP041", "item", {"item": str(i)}) for i in unknown]
     problems += _values(frame.filter(pl.col("item").is_in(list(allowed))), allowed)
     problems += _twice(questionnaire, frame)
-    for column in ("unit", *optional):
-        several = frame.group_by("respondent").agg(pl.col(column).n_unique().alias("k"))
-        for respondent in several.filter(pl.col("k") > 1)["respondent"].sort():
-            problems.append(
-                Problem("SIP044", "answers", {"respondent": str(respondent), "column": column})
-            )
+    problems += _one_value_each(frame, ["unit", *optional])
     if "weight" in optional:
         weight = pl.col("weight").cast(pl.Float64, strict=False)
         bad = frame.filter(weight.is_null() | ~weight.is_finite() | (weight <= 0))
@@ -49,6 +44,16 @@ def check_answers(questionnaire: Questionnaire, answers: pl.DataFrame) -> list[P
             for r in bad["respondent"].unique().sort()
         ]
     return problems
+
+
+def _one_value_each(frame: pl.DataFrame, columns: list[str]) -> list[Problem]:
+    """SIP044: a respondent with several values of a per-respondent column (one pass)."""
+    counts = frame.group_by("respondent").agg(pl.col(c).n_unique() for c in columns)
+    return [
+        Problem("SIP044", "answers", {"respondent": str(respondent), "column": column})
+        for column in columns
+        for respondent in counts.filter(pl.col(column) > 1)["respondent"].sort()
+    ]
 
 
 def _values(frame: pl.DataFrame, allowed: dict[str, tuple[int, ...]]) -> list[Problem]:
