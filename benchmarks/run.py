@@ -66,8 +66,9 @@ command and the date. Every baseline is checked to compute the same numbers as t
 before any time is reported, and `tests/benchmarks` keeps the baselines honest on a small case.
 
 Sections: PAR Index computation and rank intervals (`par`); the web app's pages and a load
-test of the public site (`web`); SIPAS estimation of 1,000,000 responses (`sipas`). Still to
-come: Decision 766 indicators.
+test of the public site (`web`); SIPAS estimation of 1,000,000 responses (`sipas`); survey
+submissions through the public form on SQLite and PostgreSQL (`surveys`). Still to come:
+Decision 766 indicators.
 """
 
 
