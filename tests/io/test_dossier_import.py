@@ -15,6 +15,7 @@ import pytest
 
 from chiso.engine.problems import CATALOGUE, InputError
 from chiso.io import dossier_store
+from chiso.io.dossier_parse import timestamp
 from chiso.io.dossier_store import StoreConflict, connect, new_version, open_store
 from chiso.io.dossiers import MAX_LISTED, ImportRejected, import_file
 
@@ -455,3 +456,23 @@ def test_vietnamese_headers_and_words(store: Path, tmp_path: Path) -> None:
         False,
     )
     assert got["returned_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-01-02T08:30:00Z", dt.datetime(2025, 1, 2, 15, 30)),
+        ("2025-01-02T08:30:00+07:00", dt.datetime(2025, 1, 2, 8, 30)),
+        ("2025-01-02T08:30", dt.datetime(2025, 1, 2, 8, 30)),
+        ("2025-01-02 08:30:00.123", dt.datetime(2025, 1, 2, 8, 30, 0, 123000)),
+        ("02/01/2025 08:30", dt.datetime(2025, 1, 2, 8, 30)),
+        ("2025-01-02", dt.datetime(2025, 1, 2)),
+        ("02-01-2025 8h30", None),
+    ],
+)
+def test_every_accepted_timestamp_form_reads_to_local_time(
+    text: str, expected: dt.datetime | None
+) -> None:
+    # The ISO form is read first; the others (zoned, day-first, date only) only where it missed.
+    frame = pl.DataFrame({"t": [text]}).select(timestamp(pl.col("t")))
+    assert frame.item() == expected
