@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "django_q",
     "chiso.web.jobs",
     "chiso.web.surveys",
+    "chiso.web.services",
 ]
 
 ROOT_URLCONF = "chiso.web.urls"

@@ -10,9 +10,11 @@ urlpatterns = [
     path("quan-ly/nhat-ky/", include("chiso.web.audit.urls")),
     path("quan-ly/tac-vu/", include("chiso.web.jobs.urls")),
     path("quan-ly/khao-sat/", include("chiso.web.surveys.urls")),
+    path("quan-ly/chat-luong/", include("chiso.web.services.urls")),
     path("quan-ly/cong-bo/", include("chiso.web.publishing.urls")),
     path("quan-ly/", include("chiso.web.evaluations.urls")),
     path("ks/", include("chiso.web.surveys.public_urls")),
+    path("", include("chiso.web.services.public_urls")),
     path("", include("chiso.web.publishing.public_urls")),
     path("", include("chiso.web.public.urls")),
 ]

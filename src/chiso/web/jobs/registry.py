@@ -67,6 +67,31 @@ JOB_KINDS: dict[str, JobKind] = {
             title=_("Tạo các tệp công bố (phụ lục, dữ liệu mở)"),
             action=Action.PERIOD_MANAGE,
         ),
+        # Decision 766 service quality (chiso.web.services.jobs).
+        JobKind(
+            name="service.import",
+            func="chiso.web.services.jobs.store_import",
+            check="chiso.web.services.jobs.upload_params",
+            title=_("Nhập dữ liệu hồ sơ một cửa"),
+            action=Action.SERVICE_MANAGE,
+            result_template="services/job_import.html",
+        ),
+        JobKind(
+            name="service.generate",
+            func="chiso.web.services.jobs.store_generate",
+            check="chiso.web.services.jobs.generate_params",
+            title=_("Sinh dữ liệu hồ sơ tổng hợp (demo)"),
+            action=Action.SERVICE_MANAGE,
+            result_template="services/job_generate.html",
+        ),
+        JobKind(
+            name="service.compute",
+            func="chiso.web.services.jobs.snapshot_compute",
+            check="chiso.web.services.jobs.compute_params",
+            title=_("Tính chỉ số chất lượng phục vụ (Quyết định 766)"),
+            action=Action.SERVICE_MANAGE,
+            result_template="services/job_compute.html",
+        ),
     ]
 }
 

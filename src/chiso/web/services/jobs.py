@@ -1,0 +1,241 @@
+"""Background jobs of the service-quality app (registered in `chiso.web.jobs.registry`):
+
+- ``service.import``: import uploaded files into the store, all or nothing, every bad row on
+  the job page;
+- ``service.generate``: the demo's synthetic province into the store;
+- ``service.compute``: every indicator of a period into a snapshot.
+
+Messages are stored in Vietnamese (the worker has no request language).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.engine.problems import MethodError, Problem
+from chiso.engine.service_periods import periods_of
+from chiso.io.dossier_store import StoreConflict, StoreError
+from chiso.io.dossiers import IMPORTABLE
+from chiso.web.audit.services import audit_record
+from chiso.web.jobs.progress import JobError
+from chiso.web.services.compute import ComputeError, compute
+from chiso.web.services.services import STORE_TARGET, snapshot_create
+from chiso.web.services.store import (
+    Upload,
+    UploadOutcome,
+    UploadRejected,
+    import_uploads,
+    store_root,
+    uploads_root,
+)
+
+MAX_LINES = 200  # problem lines on the job page (each file's listing is capped by the importer)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def upload_params(params: dict[str, Any]) -> dict[str, Any]:
+    files = params.get("files")
+    if not isinstance(files, list) or not files:
+        raise ValidationError(_("Chưa chọn tệp nào để tải lên."))
+    root = uploads_root().resolve()
+    for entry in files:
+        path = Path(str(entry.get("path", ""))).resolve()
+        if entry.get("table") not in IMPORTABLE or root not in path.parents:
+            raise ValidationError(_("Tham số tải lên không hợp lệ."))
+    return {"files": [{k: str(e[k]) for k in ("table", "path", "name")} for e in files]}
+
+
+def store_import(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
+    uploads = [Upload(f["table"], Path(f["path"]), f["name"]) for f in params["files"]]
+
+    def say(upload: Upload) -> str:
+        return _("Đang kiểm tra tệp %(name)s (bảng %(table)s)…") % {
+            "name": upload.name,
+            "table": upload.table,
+        }
+
+    try:
+        outcome = import_uploads(store_root(), uploads, report, say)
+    except UploadRejected as exc:
+        raise JobError(rejected_message(exc.outcome)) from None
+    except StoreConflict:
+        raise JobError(
+            _("Kho dữ liệu vừa được ghi bởi một lần nhập khác; hãy tải lên lại.")
+        ) from None
+    except StoreError as exc:
+        raise JobError(_("Không dùng được kho dữ liệu hồ sơ: %(e)s") % {"e": exc}) from None
+    finally:
+        _remove_uploads(uploads)
+    result = import_result(outcome)
+    audit_record(
+        actor=job.started_by,
+        action="service.store_import",
+        target=STORE_TARGET,
+        new={"version": outcome.version, "files": result["files"]},
+    )
+    return result
+
+
+def _remove_uploads(uploads: list[Upload]) -> None:
+    root = uploads_root().resolve()
+    for folder in {u.path.resolve().parent for u in uploads}:
+        if root in folder.parents:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def import_result(outcome: UploadOutcome) -> dict[str, Any]:
+    return {
+        "version": outcome.version,
+        "files": [
+            {
+                "name": upload.name,
+                "table": r.table,
+                "rows": r.rows,
+                "new": r.new,
+                "updated": r.updated,
+                "total": r.total,
+                "already": r.already,
+                "warnings": [_line(p) for p in r.problems if p.severity != "error"],
+            }
+            for upload, r in outcome.reports
+        ],
+    }
+
+
+def rejected_message(outcome: UploadOutcome) -> str:
+    """Every rejected file with its bad rows, one per line, in Vietnamese."""
+    lines = [
+        _("Không nhập gì — kho dữ liệu giữ nguyên: %(n)d/%(total)d tệp có lỗi.")
+        % {"n": len(outcome.rejected), "total": len(outcome.rejected) + len(outcome.reports)}
+    ]
+    for upload, problems, bad_rows in outcome.rejected:
+        header = _("Tệp %(name)s (bảng %(table)s)") % {"name": upload.name, "table": upload.table}
+        if bad_rows:
+            header += _(": %(n)d dòng lỗi") % {"n": bad_rows}
+        lines.append(header + ":")
+        lines += [f"• {_line(p)}" for p in problems]
+    if len(lines) > MAX_LINES:
+        hidden = len(lines) - MAX_LINES
+        lines = [*lines[:MAX_LINES], _("… và %(n)d dòng nữa.") % {"n": hidden}]
+    return "\n".join(lines)
+
+
+def _line(problem: Problem) -> str:
+    where = problem.where.replace(" row ", " dòng ").replace(", column ", ", cột ")
+    return f"{where}: {problem.message('vi')} ({problem.code})"
+
+
+# --- the synthetic province ---------------------------------------------------------------------
+
+
+def generate_params(params: dict[str, Any]) -> dict[str, Any]:
+    from chiso.io.calendar_files import shipped_calendar_years
+
+    try:
+        dossiers, year, seed = (int(str(params[k])) for k in ("dossiers", "year", "seed"))
+    except (KeyError, ValueError):
+        raise ValidationError(_("Số hồ sơ, năm và hạt giống phải là số nguyên.")) from None
+    if not 0 <= dossiers <= 5_000_000:
+        raise ValidationError(_("Số hồ sơ phải từ 0 đến 5.000.000."))
+    years = shipped_calendar_years()
+    if year not in years or year + 1 not in years:
+        raise ValidationError(
+            _("Cần lịch ngày làm việc của năm %(year)d và năm sau (có: %(years)s).")
+            % {"year": year, "years": ", ".join(map(str, years))}
+        )
+    return {"dossiers": dossiers, "year": year, "seed": seed}
+
+
+def store_generate(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
+    from chiso.io.calendar_files import load_calendar
+    from chiso.io.synthetic_store import write_synthetic
+    from chiso.web.services.synthetic import DemoSpec, demo_data
+
+    report(0, 2, _("Đang sinh dữ liệu tổng hợp…"))
+    spec = DemoSpec(dossiers=params["dossiers"], year=params["year"], seed=params["seed"])
+    data = demo_data(spec, load_calendar(spec.year, spec.year + 1))
+    try:
+        version = write_synthetic(data, store_root())
+    except StoreError as exc:
+        raise JobError(_("Không ghi được kho dữ liệu hồ sơ: %(e)s") % {"e": exc}) from None
+    report(2, 2, _("Đã sinh dữ liệu tổng hợp."))
+    result = {
+        "version": version.name,
+        "synthetic": True,
+        **params,
+        "tables": {t: version.rows(t) for t in version.manifest.get("tables", {})},
+    }
+    audit_record(
+        actor=job.started_by, action="service.store_generate", target=STORE_TARGET, new=result
+    )
+    return result
+
+
+# --- computation --------------------------------------------------------------------------------
+
+
+def compute_params(params: dict[str, Any]) -> dict[str, Any]:
+    spec = str(params.get("spec", "")).strip()
+    try:
+        periods = periods_of(spec)
+    except ValueError:
+        raise ValidationError(
+            _("Kỳ “%(spec)s” không hợp lệ: nhập năm (2025), quý (2025-Q3) hoặc tháng (2025-07).")
+            % {"spec": spec}
+        ) from None
+    raw = str(params.get("as_of") or "").strip()
+    as_of = None
+    if raw:
+        try:
+            as_of = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise ValidationError(_("Ngày “%(d)s” không hợp lệ.") % {"d": raw}) from None
+        if as_of < periods[0].first:
+            raise ValidationError(_("Ngày tính đến phải từ ngày đầu của kỳ trở đi."))
+        if as_of >= periods[-1].last:
+            as_of = None  # the whole period
+    return {"spec": spec, "as_of": as_of.isoformat() if as_of else ""}
+
+
+def snapshot_compute(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
+    as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
+    messages = [
+        _("Đang đọc kho dữ liệu và lịch ngày làm việc…"),
+        _("Đang tính các chỉ tiêu theo tháng, quý và cả kỳ…"),
+        _("Đang tính theo từng thủ tục…"),
+        _("Đang lập danh sách hồ sơ trễ hạn…"),
+        _("Đang lưu kết quả…"),
+    ]
+
+    def step(done: int, total: int, _message: str) -> None:
+        report(done, total + 1, messages[min(done, len(messages) - 1)])
+
+    step(0, 4, "")
+    try:
+        computation = compute(store_root(), params["spec"], as_of, step)
+    except ComputeError as exc:
+        raise JobError("\n".join(p.render("vi") for p in exc.problems)) from None
+    except (StoreError, MethodError) as exc:
+        raise JobError(str(exc)) from None
+    step(4, 4, "")
+    snapshot = snapshot_create(computation=computation, by=job.started_by)
+    report(5, 5, _("Đã lưu kết quả #%(id)d.") % {"id": snapshot.pk})
+    return {
+        "snapshot": snapshot.pk,
+        "spec": snapshot.spec,
+        "as_of": snapshot.as_of.isoformat(),
+        "units": len(snapshot.ranking),
+        "overdue": snapshot.overdue_count,
+        "synthetic": snapshot.synthetic,
+        "seconds": snapshot.seconds,
+        "computed_at": timezone.localtime(snapshot.created_at).isoformat(),
+    }

@@ -1,0 +1,103 @@
+"""The dashboard pages: public ones for a published snapshot only, staff ones for drafts too;
+each page with its .json and .csv twins saying the same; synthetic data labelled everywhere;
+the overdue dossiers staff-only."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from chiso.web.services.models import ServiceSnapshot
+
+pytestmark = pytest.mark.db
+
+SYNTHETIC = "Dữ liệu tổng hợp (giả lập)"
+
+
+def _first(snapshot: ServiceSnapshot, level: str) -> dict[str, Any]:
+    return next(r for r in snapshot.ranking if r["level"] == level)
+
+
+def _csv(response: Any) -> list[dict[str, str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_a_draft_is_not_public(snapshot: ServiceSnapshot, client: Client) -> None:
+    assert client.get("/chat-luong/2025/").status_code == 404
+    assert client.get("/chat-luong/2025.json").status_code == 404
+    index = client.get("/chat-luong.json").json()
+    assert index["snapshots"] == []
+
+
+def test_the_public_ranking_and_its_twins(published: ServiceSnapshot, client: Client) -> None:
+    page = client.get("/chat-luong/2025/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert SYNTHETIC in html
+    department = _first(published, "department")
+    assert department["name"] in html and "<svg" in html
+    assert f'href="/chat-luong/2025/{department["unit"]}/"' in html
+
+    data = client.get("/chat-luong/2025.json").json()
+    assert data["schema"] == "chiso.public.service-ranking/1"
+    assert data["synthetic"] is True and data["synthetic_note"]
+    blocks = {b["level"]: b for b in data["blocks"]}
+    assert blocks["department"]["units"][0] == department
+    rows = _csv(client.get("/chat-luong/2025.csv"))
+    assert len(rows) == len(published.ranking)
+    assert {r["unit"]: float(r["total"]) for r in rows} == {
+        r["unit"]: r["total"] for r in published.ranking
+    }
+
+    index = client.get("/chat-luong/").content.decode()
+    assert 'href="/chat-luong/2025/"' in index and "dữ liệu tổng hợp" in index
+
+
+def test_a_unit_page_score_groups_trend_weakest(published: ServiceSnapshot, client: Client) -> None:
+    unit = _first(published, "commune")
+    page = client.get(f"/chat-luong/2025/{unit['unit']}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and unit["name"] in html
+    assert SYNTHETIC in html
+    data = client.get(f"/chat-luong/2025/{unit['unit']}.json").json()
+    assert data["unit"]["total"] == unit["total"]
+    assert [g["group"] for g in data["groups"]] == ["1", "2", "3", "4", "5", "6"]
+    assert sum(g["points"] for g in data["groups"]) == pytest.approx(unit["total"], abs=0.01)
+    months = [p for p in data["periods"] if p["grain"] == "month"]
+    assert [p["period"] for p in months] == [f"2025-{m:02d}" for m in range(1, 13)]
+    lost = [i["lost"] for i in data["weakest"]]
+    assert lost == sorted(lost, reverse=True) and 0 < len(lost) <= 5
+    assert data["weakest"][0]["title"] in html
+    # The overdue dossiers are never on a public page.
+    assert "tre-han" not in html and "dossier_id" not in json.dumps(data)
+    rows = _csv(client.get(f"/chat-luong/2025/{unit['unit']}.csv"))
+    whole = {r["indicator"]: r for r in rows if r["period"] == "2025"}
+    assert float(whole["2.1"]["rate"]) == next(
+        i["rate"] for i in data["indicators"] if i["indicator"] == "2.1"
+    )
+
+
+def test_the_procedures_drill_down(published: ServiceSnapshot, client: Client) -> None:
+    unit = _first(published, "department")["unit"]
+    data = client.get(f"/chat-luong/2025/{unit}/thu-tuc.json").json()
+    assert data["schema"] == "chiso.public.service-procedures/1"
+    on_time = [r for r in data["procedures"] if r["indicator"] == "2.1"]
+    assert on_time and data["unit"]["unit"] == unit
+    part = published.units.get(unit=unit).document
+    whole = next(i for i in part["indicators"] if i["period"] == "2025" and i["indicator"] == "2.1")
+    assert sum(r["denominator"] for r in on_time) == whole["denominator"]
+    html = client.get(f"/chat-luong/2025/{unit}/thu-tuc/").content.decode()
+    assert on_time[0]["procedure_name"] in html
+    assert len(_csv(client.get(f"/chat-luong/2025/{unit}/thu-tuc.csv"))) == len(data["procedures"])
+
+
+def test_unknown_unit_and_period_are_404(published: ServiceSnapshot, client: Client) -> None:
+    assert client.get("/chat-luong/2025/KHONG-CO/").status_code == 404
+    assert client.get("/chat-luong/2024/").status_code == 404
