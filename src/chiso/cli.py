@@ -481,10 +481,6 @@ def web_demo(host: str, port: int, data_dir: Path, no_serve: bool) -> None:
     demo_server.serve(host, port)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 # --- service quality (Decision 766): its own module, registered here ----------------------------
 
 from chiso.cli_service import service  # noqa: E402  (registered after main is defined)
@@ -496,3 +492,6 @@ main.add_command(service)
 from chiso.cli_sipas import sipas  # noqa: E402  (registered after main is defined)
 
 main.add_command(sipas)
+
+if __name__ == "__main__":  # pragma: no cover  (after every group is registered)
+    main()
