@@ -492,6 +492,3 @@ main.add_command(service)
 from chiso.cli_sipas import sipas  # noqa: E402  (registered after main is defined)
 
 main.add_command(sipas)
-
-if __name__ == "__main__":  # pragma: no cover  (after every group is registered)
-    main()
