@@ -1,0 +1,788 @@
+"""Benchmark the Decision 766 indicators from records and write their section (`service`) of
+docs/benchmarks.md.
+
+    python -m benchmarks.service [--write docs/benchmarks.md] [--quick] [--date YYYY-MM-DD]
+
+`make bench` runs it after the other sections (`benchmarks.run` calls `run_section`). The
+committed synthetic generator (`chiso service generate`: `chiso.engine.service_synthetic*`, seed
+1) makes a province of 150 units with **1,000,000 and 10,000,000 dossiers** received in 2025 and
+their status history, written as a Parquet dossier store; stores are cached under
+`var/cache/bench-service/` (or `$CHISO_BENCH_CACHE`) keyed by size, units, year, seed and a hash
+of the generator's source, and the generation time is reported apart.
+
+Measured for every size, each in a fresh child process (so that its peak resident memory — the
+kernel's high-water mark, DuckDB's native memory included — is its own):
+
+- the engine, as `chiso service compute STORE --period 2025 --by month` runs it: open the store
+  (DuckDB views over the Parquet files), check it, load the calendar and `compute_service` —
+  every indicator's numerator and denominator by unit × month in SQL, roll-up to parents,
+  scores, ranks and the inputs' fingerprint; DuckDB with one thread per core;
+- the baseline, `benchmarks.service_pandas.pandas_counts`: the same numerators and denominators
+  by unit × month, rolled up, written the straightforward way in pandas (one run), under a time
+  and memory cap: a run over the cap is stopped and reported as such.
+
+On the 1M set the two are checked cell by cell (period × unit × indicator, numerator and
+denominator) before any time is reported; at 10M too when pandas finishes. Outside the engine:
+reads the clock and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from benchmarks.run import _wrap, machine
+
+START = "<!-- bench:service:start -->"
+END = "<!-- bench:service:end -->"
+METHOD = "qd766-2022"
+YEAR = 2025
+SEED = 1
+GIB = 1024**3
+ROOT = Path(__file__).resolve().parent.parent
+GENERATOR_SOURCES = (
+    "src/chiso/engine/service_synthetic.py",
+    "src/chiso/engine/service_synthetic_dossiers.py",
+    "src/chiso/engine/service_synthetic_feedback.py",
+    "src/chiso/engine/service_tables.py",
+    "src/chiso/io/synthetic_store.py",
+    "src/chiso/io/dossier_store.py",
+    f"src/chiso/methods/calendar/vn-{YEAR}.yaml",
+    f"src/chiso/methods/calendar/vn-{YEAR + 1}.yaml",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    sizes: tuple[int, ...] = (1_000_000, 10_000_000)
+    units: int = 150
+    checked_up_to: int = 1_000_000  # pandas must finish and agree on sizes up to this
+    engine_repeats: int = 3
+    engine_repeats_large: int = 2  # above `checked_up_to`
+    pandas_repeats: int = 3
+    pandas_repeats_large: int = 1
+    pandas_seconds: float = 1800.0  # cap on one pandas run
+    pandas_memory: int = 12 * GIB  # cap on the pandas process's resident memory
+    threads: int = len(os.sched_getaffinity(0))
+    memory_limit: str | None = None  # DuckDB's memory_limit (None: its default, 80 % of RAM)
+    cache: Path | None = None
+
+    @classmethod
+    def quick(cls) -> Settings:
+        return cls(
+            sizes=(100_000, 1_000_000),
+            engine_repeats=1,
+            engine_repeats_large=1,
+            pandas_repeats=1,
+            pandas_seconds=300.0,
+            pandas_memory=4 * GIB,
+        )
+
+    @classmethod
+    def tiny(cls, cache: Path | None = None) -> Settings:
+        return cls(
+            sizes=(5_000,),
+            units=20,
+            checked_up_to=5_000,
+            engine_repeats=1,
+            pandas_repeats=1,
+            pandas_seconds=120.0,
+            pandas_memory=2 * GIB,
+            cache=cache,
+        )
+
+
+# --- the stores -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Store:
+    path: Path
+    dossiers: int
+    events: int
+    feedback: int
+    generated_s: float  # when it was made (it may come from the cache)
+    cached: bool
+
+
+def generator_version() -> str:
+    """A hash of the generator's source and the calendars it draws on: a change makes new data."""
+    digest = hashlib.sha256()
+    for name in GENERATOR_SOURCES:
+        digest.update(name.encode() + b"\0" + (ROOT / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_dir(settings: Settings) -> Path:
+    if settings.cache is not None:
+        return settings.cache
+    env = os.environ.get("CHISO_BENCH_CACHE")
+    return Path(env) if env else ROOT / "var" / "cache" / "bench-service"
+
+
+def store_for(n: int, settings: Settings, say: Callable[[str], None]) -> Store:
+    """The generated store of `n` dossiers, from the cache or made now (atomically)."""
+    from chiso.engine.service_synthetic import SyntheticSpec
+    from chiso.engine.service_synthetic_feedback import generate
+    from chiso.io.calendar_files import load_calendar
+    from chiso.io.dossier_store import open_store
+    from chiso.io.synthetic_store import write_synthetic
+
+    key = f"n{n}-u{settings.units}-y{YEAR}-s{SEED}-g{generator_version()}"
+    folder = cache_dir(settings) / key
+    info = folder / "bench.json"
+    cached = info.exists() and open_store(folder) is not None
+    if not cached:
+        say(f"service: generating {n:,} dossiers into {folder} …")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".tmp-{key}-", dir=folder.parent))
+        try:
+            calendar = load_calendar(YEAR, YEAR + 1)
+            started = time.perf_counter()
+            write_synthetic(
+                generate(SyntheticSpec(settings.units, n, YEAR, SEED), calendar), staging
+            )
+            seconds = time.perf_counter() - started
+            (staging / "bench.json").write_text(json.dumps({"generated_s": seconds}))
+            if folder.exists():
+                shutil.rmtree(folder)
+            staging.rename(folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    version = open_store(folder)
+    assert version is not None, f"{folder}: not a store"
+    return Store(
+        path=folder,
+        dossiers=version.rows("dossiers"),
+        events=version.rows("dossier_events"),
+        feedback=version.rows("feedback"),
+        generated_s=float(json.loads(info.read_text())["generated_s"]),
+        cached=cached,
+    )
+
+
+# --- the measurements (each in a child process) -----------------------------------------------
+
+
+def rss_now() -> int:
+    """This process's resident memory now, in bytes."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory so far, in bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class _TimedRelation:
+    def __init__(self, relation: Any, label: str, spent: dict[str, float]):
+        self.relation, self.label, self.spent = relation, label, spent
+
+    def pl(self) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.relation.pl()
+        finally:
+            self.spent[self.label] += time.perf_counter() - started
+
+
+class TimedConnection:
+    """A DuckDB connection that adds up the time of each statement, labelled by what it is
+    (its leading comment), for the breakdown of one run; everything else is passed through."""
+
+    def __init__(self, con: Any):
+        self.con = con
+        self.spent: dict[str, float] = defaultdict(float)
+
+    @staticmethod
+    def label(query: str) -> str:
+        from chiso.engine.service_sql import BOUNDS, FAMILIES, RECEIVED
+
+        first = query.strip().split("\n", 1)[0]
+        if first.startswith("SELECT COUNT(*), SUM(hash(t))"):
+            return "inputs fingerprint (hash of every row)"
+        named = {RECEIVED: "dossiers received (temp table)", BOUNDS: "calendar bounds"}
+        named |= {sql: f"{family} query" for family, sql in FAMILIES.items()}
+        for sql, name in named.items():
+            if sql.strip().split("\n", 1)[0] == first:
+                return name
+        return "other statements"
+
+    def execute(self, query: str, *args: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return self.con.execute(query, *args)
+        finally:
+            self.spent[self.label(query)] += time.perf_counter() - started
+
+    def sql(self, query: str) -> _TimedRelation:
+        return _TimedRelation(self.con.sql(query), self.label(query), self.spent)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.con, name)
+
+
+def engine_run(
+    store: Path, threads: int, memory_limit: str | None, profile: dict[str, float] | None = None
+) -> pl.DataFrame:
+    """What `chiso service compute STORE --period 2025 --by month` does before printing:
+    the indicators table (period, unit, indicator, numerator, denominator, …)."""
+    from chiso.engine.service import check_store, compute_service, required_days
+    from chiso.engine.service_periods import periods_of
+    from chiso.io.calendar_files import load_calendar
+    from chiso.io.dossier_store import connect
+    from chiso.io.service_method_files import load_service_method
+
+    method = load_service_method(METHOD)
+    periods = periods_of(str(YEAR), "month")
+    raw = connect(store)
+    raw.execute(f"SET threads = {int(threads)}")
+    if memory_limit:
+        raw.execute(f"SET memory_limit = '{memory_limit}'")
+    con: Any = TimedConnection(raw) if profile is not None else raw
+    try:
+        problems = check_store(con)
+        if problems:
+            raise ValueError(f"{store}: {problems}")
+        first, last = required_days(con, periods)
+        calendar = load_calendar(first.year, last.year, country=method.calendar)
+        if isinstance(con, TimedConnection):
+            con.spent.clear()
+        started = time.perf_counter()
+        result = compute_service(con, method, calendar, periods)
+        if profile is not None:
+            total = time.perf_counter() - started
+            profile.update(con.spent)
+            profile["roll-up, scores and ranks (polars)"] = total - sum(con.spent.values())
+        return result.indicators
+    finally:
+        raw.close()
+
+
+def pandas_run(store: Path) -> pl.DataFrame:
+    from benchmarks.service_pandas import pandas_counts
+    from chiso.engine.service_periods import periods_of
+    from chiso.io.calendar_files import load_calendar
+    from chiso.io.service_method_files import load_service_method
+
+    method = load_service_method(METHOD)
+    calendar = load_calendar(YEAR, YEAR + 1, country=method.calendar)
+    counts = pandas_counts(store, method, calendar, periods_of(str(YEAR), "month"))
+    return pl.from_pandas(counts)
+
+
+def measure(
+    kind: str, store: Path, repeats: int, threads: int, memory_limit: str | None, out: Path
+) -> dict[str, Any]:
+    """Run in the child: `repeats` timed runs, then (engine) one profiled run; the last
+    counts written to `out`. The modules a run uses are imported first, so that no run pays
+    for imports and the resident memory at the start is that of the loaded libraries."""
+    import importlib
+
+    modules = ["chiso.engine.service", "chiso.io.dossier_store", "chiso.io.calendar_files"]
+    modules += ["chiso.io.service_method_files", "chiso.engine.service_periods"]
+    modules += ["duckdb"] if kind == "engine" else ["pandas", "benchmarks.service_pandas"]
+    for module in modules:
+        importlib.import_module(module)
+    start_rss = rss_now()
+    runs: list[float] = []
+    frame = pl.DataFrame()
+    for _ in range(repeats):
+        started = time.perf_counter()
+        engine = kind == "engine"
+        frame = engine_run(store, threads, memory_limit) if engine else pandas_run(store)
+        runs.append(time.perf_counter() - started)
+        print(f"service: {kind} run {runs[-1]:.2f} s", file=sys.stderr)
+    peak = peak_rss()
+    profile: dict[str, float] = {}
+    if kind == "engine":
+        engine_run(store, threads, memory_limit, profile)
+    frame.select("period", "unit", "indicator", "numerator", "denominator").write_parquet(out)
+    return {"runs": runs, "peak_rss": peak, "start_rss": start_rss, "profile": profile}
+
+
+@dataclass
+class Child:
+    """What a child measurement gave, or why it was stopped."""
+
+    kind: str
+    runs: list[float] = field(default_factory=list)
+    peak_rss: int = 0  # the child's high-water mark, as it reported it or as last sampled
+    start_rss: int = 0
+    profile: dict[str, float] = field(default_factory=dict)
+    stopped: str | None = None  # "time" or "memory" when over a cap
+    elapsed: float = 0.0  # wall time of the child when it ended or was stopped
+    counts: Path | None = None
+
+    @property
+    def median(self) -> float:
+        ordered = sorted(self.runs)
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _hwm(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def run_child(
+    kind: str,
+    store: Path,
+    repeats: int,
+    settings: Settings,
+    out: Path,
+    *,
+    seconds: float | None = None,
+    memory: int | None = None,
+) -> Child:
+    """Measure in a child process, sampling its high-water mark from /proc; stop it (this
+    child only) when it goes over `seconds` or `memory`."""
+    command = [sys.executable, "-m", "benchmarks.service", "--measure", kind, "--store"]
+    command += [str(store), "--repeats", str(repeats), "--threads", str(settings.threads)]
+    command += ["--out", str(out)]
+    command += ["--memory-limit", settings.memory_limit] if settings.memory_limit else []
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    result = Child(kind)
+    while child.poll() is None:
+        result.peak_rss = max(result.peak_rss, _hwm(child.pid))
+        elapsed = time.perf_counter() - started
+        over = (
+            "time"
+            if seconds is not None and elapsed > seconds
+            else "memory"
+            if memory is not None and result.peak_rss > memory
+            else None
+        )
+        if over:
+            child.send_signal(signal.SIGKILL)
+            child.wait()
+            result.stopped, result.elapsed = over, elapsed
+            return result
+        time.sleep(0.1)
+    result.elapsed = time.perf_counter() - started
+    output = child.stdout.read() if child.stdout else ""
+    if child.returncode != 0:
+        raise RuntimeError(f"the {kind} measurement failed (exit {child.returncode})")
+    data = json.loads(output.strip().splitlines()[-1])
+    result.runs, result.start_rss, result.profile = data["runs"], data["start_rss"], data["profile"]
+    result.peak_rss = max(result.peak_rss, data["peak_rss"])
+    result.counts = out
+    return result
+
+
+# --- agreement ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    cells: int  # period × unit × indicator cells compared (numerator and denominator each)
+    float_cells: int  # of which sums of durations, compared to 1e-9 relative
+    float_max_difference: float  # the largest relative difference among them
+
+
+def compare_counts(
+    engine: pl.DataFrame, baseline: pl.DataFrame, float_indicators: Sequence[str]
+) -> Agreement:
+    """Every cell of one equals the other's: counts exactly, sums of durations (float sums,
+    whose last bits depend on the order of addition) to 1e-9 relative."""
+    keys = ["period", "unit", "indicator"]
+    if engine.height != baseline.height:
+        raise AssertionError(f"{engine.height} engine cells, {baseline.height} pandas cells")
+    joined = engine.join(baseline, on=keys, how="full", suffix="_pandas", coalesce=True)
+    floats = pl.col("indicator").is_in(list(float_indicators))
+    worst = 0.0
+    for column in ("numerator", "denominator"):
+        ours, theirs = pl.col(column), pl.col(f"{column}_pandas")
+        relative = (ours - theirs).abs() / pl.max_horizontal(ours.abs(), theirs.abs(), 1.0)
+        differs = (
+            ours.is_null()
+            | theirs.is_null()
+            | pl.when(floats).then(relative > 1e-9).otherwise(ours != theirs)
+        )
+        bad = joined.filter(differs)
+        if bad.height:
+            row = bad.row(0, named=True)
+            raise AssertionError(
+                f"pandas and the engine differ on {bad.height} {column}s, e.g. {row}"
+            )
+        worst = max(worst, float(joined.filter(floats).select(relative.max()).item() or 0.0))
+    return Agreement(joined.height, joined.filter(floats).height, worst)
+
+
+def float_indicators() -> list[str]:
+    from benchmarks.service_pandas import FLOAT_MEASURES
+    from chiso.io.service_method_files import load_service_method
+
+    method = load_service_method(METHOD)
+    return [i.code for i in method.indicators if i.measure in FLOAT_MEASURES]
+
+
+def check_total(counts: pl.DataFrame, store: Store) -> int:
+    """Sanity at every size: the province's dossiers received over the twelve months (1.4's
+    denominator at the top unit) is every dossier generated."""
+    from chiso.io.service_method_files import load_service_method
+
+    method = load_service_method(METHOD)
+    code = next(i.code for i in method.indicators if i.measure == "dossiers_synced")
+    units = pl.read_parquet(store.path / _current(store.path) / "units" / "*.parquet")
+    top = units.filter(pl.col("parent_code").is_null() | (pl.col("parent_code") == ""))
+    received = counts.filter(
+        pl.col("indicator") == code, pl.col("unit").is_in(top["unit_code"].to_list())
+    )["denominator"].sum()
+    if int(received) != store.dossiers:
+        raise AssertionError(f"{received} dossiers counted, {store.dossiers} generated")
+    return int(received)
+
+
+def _current(root: Path) -> str:
+    return (root / "CURRENT").read_text().strip()
+
+
+# --- the benchmark --------------------------------------------------------------------------
+
+
+@dataclass
+class SizeResult:
+    store: Store
+    engine: Child
+    pandas: Child
+    agreement: Agreement | None
+
+
+@dataclass
+class ServiceBench:
+    sizes: list[SizeResult]
+    load: float
+    threads: int
+    memory_limit: str | None
+    units: int
+
+
+def bench(settings: Settings, say: Callable[[str], None]) -> ServiceBench:
+    load = os.getloadavg()[0]
+    floats = float_indicators()
+    results = []
+    with tempfile.TemporaryDirectory(prefix="chiso-bench-service-") as tmp:
+        for n in settings.sizes:
+            store = store_for(n, settings, say)
+            large = n > settings.checked_up_to
+            say(f"service: DuckDB on {n:,} dossiers …")
+            engine = run_child(
+                "engine",
+                store.path,
+                settings.engine_repeats_large if large else settings.engine_repeats,
+                settings,
+                Path(tmp) / f"engine-{n}.parquet",
+            )
+            assert engine.counts is not None
+            check_total(pl.read_parquet(engine.counts), store)
+            say(f"service: pandas on {n:,} dossiers …")
+            pandas = run_child(
+                "pandas",
+                store.path,
+                settings.pandas_repeats_large if large else settings.pandas_repeats,
+                settings,
+                Path(tmp) / f"pandas-{n}.parquet",
+                seconds=settings.pandas_seconds,
+                memory=settings.pandas_memory,
+            )
+            if pandas.stopped and not large:
+                raise RuntimeError(
+                    f"pandas was stopped ({pandas.stopped}) on {n:,} dossiers, where it must "
+                    "finish to check the engine"
+                )
+            agreement = None
+            if pandas.counts is not None:
+                agreement = compare_counts(
+                    pl.read_parquet(engine.counts), pl.read_parquet(pandas.counts), floats
+                )
+            results.append(SizeResult(store, engine, pandas, agreement))
+    return ServiceBench(results, load, settings.threads, settings.memory_limit, settings.units)
+
+
+# --- the section ----------------------------------------------------------------------------
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:,.1f} s" if seconds >= 10 else f"{seconds:.2f} s"
+
+
+def _gib(size: int) -> str:
+    return f"{size / GIB:.2f} GiB" if size >= GIB / 2 else f"{size / 1024**2:,.0f} MiB"
+
+
+def _count(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    return f"{n // 1000}k" if n >= 1000 and n % 1000 == 0 else f"{n:,}"
+
+
+def _pandas_cell(child: Child, settings: Settings) -> tuple[str, str]:
+    if child.stopped == "time":
+        minutes = settings.pandas_seconds / 60
+        return f"stopped at the {minutes:.0f}-minute cap", _gib(child.peak_rss)
+    if child.stopped == "memory":
+        cap = settings.pandas_memory / GIB
+        return f"stopped at the {cap:.0f} GiB cap after {_s(child.elapsed)}", f"> {cap:.0f} GiB"
+    return f"{_s(child.median)} ({len(child.runs)})", _gib(child.peak_rss)
+
+
+def render(b: ServiceBench, settings: Settings, command: str, date: str, quick: bool) -> str:
+    rows = []
+    for r in b.sizes:
+        time_cell, memory_cell = _pandas_cell(r.pandas, settings)
+        ratio = f"**{r.pandas.median / r.engine.median:.1f}×**" if not r.pandas.stopped else "—"
+        runs = len(r.engine.runs)
+        rows.append(
+            f"| {r.store.dossiers:,} | {r.store.events:,} | {_s(r.store.generated_s)} | "
+            f"{_s(r.engine.median)} ({runs}) | {r.store.dossiers / r.engine.median:,.0f} | "
+            f"{(r.store.dossiers + r.store.events) / r.engine.median:,.0f} | "
+            f"{_gib(r.engine.peak_rss)} | {time_cell} | {memory_cell} | {ratio} |"
+        )
+    checked = [r for r in b.sizes if r.agreement is not None]
+    agreement = "; ".join(
+        f"{_count(r.store.dossiers)}: {r.agreement.cells:,} cells equal"
+        f" ({r.agreement.float_cells:,} sums of days within "
+        f"{max(r.agreement.float_max_difference, 1e-16):.0e})"
+        for r in checked
+        if r.agreement is not None
+    )
+    largest = b.sizes[-1]
+    profile = largest.engine.profile
+    total = sum(profile.values()) or 1.0
+    breakdown = [
+        f"| {name} | {_s(seconds)} | {100 * seconds / total:.0f} % |"
+        for name, seconds in sorted(profile.items(), key=lambda kv: -kv[1])
+        if seconds >= 0.005 * total
+    ]
+    lines = [
+        START,
+        "## Decision 766 indicators: "
+        + " and ".join(f"{_count(n)}" for n in settings.sizes)
+        + " dossiers",
+        "",
+        *(
+            ["> **Quick run** (`--quick`): smaller stores, one run each; not for comparison.", ""]
+            if quick
+            else []
+        ),
+        f"A synthetic province from the committed generator (`chiso service generate --units "
+        f"{b.units} --year {YEAR} --seed {SEED}`): {b.units} units (15 departments, the rest "
+        "communes), 409 procedures, dossiers received over the year with their status history "
+        "(supplement requests, open dossiers at the end), feedback, written as a Parquet dossier "
+        "store. **The full indicator set by unit × month** (22 indicators × 12 months × every "
+        "unit, rolled up to the province) through the DuckDB path, exactly as `chiso service "
+        f"compute STORE --period {YEAR} --by month` runs it: open the store, check it, load the "
+        "calendar, `compute_service` (the SQL of every indicator family, roll-up, scores, "
+        "ranks, and the fingerprint of the inputs). DuckDB "
+        f"{_duckdb_version()} with `threads = {b.threads}`"
+        + (
+            f", `memory_limit = '{b.memory_limit}'`"
+            if b.memory_limit
+            else " and its default memory limit"
+        )
+        + ". Each measurement runs in a fresh child process; peak memory is that process's "
+        "resident high-water mark (`ru_maxrss`, sampled from `/proc` as well), so DuckDB's "
+        "native buffers count; a fresh interpreter with the libraries loaded holds about "
+        f"{_gib(largest.engine.start_rss)} of it. Median of the runs in brackets.",
+        "",
+        "Baseline: `benchmarks/service_pandas.py`, the same numerators and denominators written "
+        "the straightforward way in pandas "
+        f"{_pandas_version()} — `read_parquet`, boolean masks, merges, groupbys, the same on-time "
+        "rules (supplement time excluded, a second supplement request overdue, open dossiers "
+        "judged at the period's end, appointment date or legal limit in working days), the same "
+        "roll-up — and nothing else (no scores, no fingerprint, no checks). Each pandas run is "
+        f"capped at {settings.pandas_seconds / 60:.0f} minutes and "
+        f"{settings.pandas_memory / GIB:.0f} GiB. Before any time is reported the two are "
+        f"checked cell by cell — {agreement}; every count exactly, the sums of processing "
+        "days (2.2's numerator) to 1e-9 relative, float sums depending on the order of "
+        "addition — and at every size the province's received dossiers are checked to be every "
+        "dossier generated.",
+        "",
+        "| dossiers | status events | generation | DuckDB | dossiers/s | rows/s (dossiers + "
+        "events) | DuckDB peak RSS | pandas | pandas peak RSS | pandas / DuckDB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        *_conclusions(b, settings),
+        "",
+        f"Where DuckDB's time goes on {largest.store.dossiers:,} dossiers (one more run, each "
+        "statement timed):",
+        "",
+        "| part of `compute_service` | time | share |",
+        "|---|---:|---:|",
+        *breakdown,
+        "",
+        *_where_time_goes(largest),
+        "",
+        "Generation is timed once, when a store is made, and cached under "
+        "`var/cache/bench-service/` keyed by size, units, year, seed and a hash of the "
+        "generator's source"
+        + (" (these stores came from the cache)" if all(r.store.cached for r in b.sizes) else "")
+        + ".",
+        "",
+        "### Machine and command",
+        "",
+        *[f"- {key}: {value}" for key, value in machine().items()],
+        f"- Load average (1 min) when the run started: {b.load:.1f} (on a shared machine a "
+        "busy period slows whichever measurement it falls on; rerun for a quiet figure)",
+        f"- Date: {date}",
+        f"- Command: `{command}`"
+        + (
+            ""
+            if command.startswith("python -m benchmarks.service")
+            else " (this section alone: `python -m benchmarks.service --write docs/benchmarks.md`)"
+        ),
+        END,
+    ]
+    return "\n".join(_wrap(line) for line in lines) + "\n"
+
+
+def _conclusions(b: ServiceBench, settings: Settings) -> list[str]:
+    out = []
+    for r in b.sizes:
+        n = _count(r.store.dossiers)
+        if r.pandas.stopped:
+            out.append(
+                f"At {n}, pandas was stopped at its {r.pandas.stopped} cap "
+                f"({_s(r.pandas.elapsed)}, {_gib(r.pandas.peak_rss)} resident) without a "
+                f"result; DuckDB computed it in {_s(r.engine.median)} with a peak of "
+                f"{_gib(r.engine.peak_rss)}."
+            )
+        else:
+            ratio = r.pandas.median / r.engine.median
+            verdict = (
+                "an order of magnitude ahead, as the issue expects"
+                if ratio >= 10
+                else "**not** the order of magnitude the issue expects (10×)"
+            )
+            out.append(
+                f"At {n}, DuckDB is {ratio:.1f}× as fast as pandas — {verdict} — and uses "
+                f"{_gib(r.engine.peak_rss)} at its peak against pandas' "
+                f"{_gib(r.pandas.peak_rss)}."
+            )
+    return [" ".join(out)]
+
+
+def _where_time_goes(r: SizeResult) -> list[str]:
+    profile = r.engine.profile
+    if not profile:
+        return []
+    total = sum(profile.values()) or 1.0
+    top = max(profile, key=lambda k: profile[k])
+    return [
+        f"The largest part is the {top} ({100 * profile[top] / total:.0f} %): it places every "
+        "dossier in each month it was in a unit's hands, finds each supplement pause in the "
+        "status history (a window over all status events), clips the pauses to the month's "
+        "end and measures elapsed and paused time in working days through the calendar."
+        if top == "progress query"
+        else f"The largest part is the {top} ({100 * profile[top] / total:.0f} %)."
+    ]
+
+
+def _duckdb_version() -> str:
+    import duckdb
+
+    return str(duckdb.__version__)
+
+
+def _pandas_version() -> str:
+    import pandas
+
+    return str(pandas.__version__)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace the service section of `path`, or append it; other sections are left alone."""
+    from benchmarks.run import INTRO
+
+    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def run_section(
+    settings: Settings,
+    *,
+    write: Path | None,
+    command: str,
+    date: str,
+    quick: bool,
+    say: Callable[[str], None] = print,
+) -> ServiceBench:
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    result = bench(settings, progress)
+    section = render(result, settings, command, date, quick)
+    say(section)
+    if write:
+        write_section(write, section)
+        print(f"written to {write}", file=sys.stderr)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args_list = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.service", description=__doc__)
+    parser.add_argument("--write", type=Path, help="write the section into this Markdown file")
+    parser.add_argument("--quick", action="store_true", help="smaller stores, one run each")
+    parser.add_argument("--date", help="date to record (default: today, local time)")
+    parser.add_argument("--measure", choices=["engine", "pandas"], help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--threads", type=int, default=len(os.sched_getaffinity(0)), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--memory-limit", help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(args_list)
+    if args.measure:
+        data = measure(
+            args.measure, args.store, args.repeats, args.threads, args.memory_limit, args.out
+        )
+        print(json.dumps(data))
+        return 0
+    settings = Settings.quick() if args.quick else Settings()
+    date = args.date or datetime.date.today().isoformat()
+    command = " ".join(["python -m benchmarks.service", *args_list])
+    started = time.perf_counter()
+    run_section(settings, write=args.write, command=command, date=date, quick=args.quick)
+    print(f"service benchmark: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
