@@ -67,8 +67,8 @@ before any time is reported, and `tests/benchmarks` keeps the baselines honest o
 
 Sections: PAR Index computation and rank intervals (`par`); the web app's pages and a load
 test of the public site (`web`); SIPAS estimation of 1,000,000 responses (`sipas`); survey
-submissions through the public form on SQLite and PostgreSQL (`surveys`). Still to come:
-Decision 766 indicators.
+submissions through the public form on SQLite and PostgreSQL (`surveys`); the Decision 766
+indicators from 1 and 10 million dossiers, DuckDB against pandas (`service`).
 """
 
 
@@ -411,6 +411,13 @@ def main(argv: list[str] | None = None) -> int:
 
     print("publication files: annexes and open data …", file=sys.stderr)
     publication.run_section(write=args.write, command=command, date=date, quick=args.quick)
+    from benchmarks import service
+
+    print("Decision 766 indicators: 1M and 10M dossiers …", file=sys.stderr)
+    service_settings = service.Settings.quick() if args.quick else service.Settings()
+    service.run_section(
+        service_settings, write=args.write, command=command, date=date, quick=args.quick
+    )
     return 0
 
 
