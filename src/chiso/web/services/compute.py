@@ -98,8 +98,9 @@ def period_title(spec: str) -> str:
 def compute(
     root: Path, spec: str, as_of: dt.date | None, report: Report, method_name: str = DEFAULT_METHOD
 ) -> Computation:
-    """Everything a snapshot holds, from the store's current version at `root`. `report(done,
-    total, "")` after each engine run."""
+    """Everything a snapshot holds, from the store's current version at `root`.
+    `report(done, total, stage)` names the stage starting: a grain (`month`, `quarter`,
+    `year`), then `procedures`, `overdue`, and `done` at the end."""
     started = time.perf_counter()
     method, method_yaml = _method(method_name)
     runs = snapshot_periods(spec, as_of)
@@ -108,8 +109,8 @@ def compute(
     whole = runs[-1][-1]
     store = open_store(root)
     if store is None:
-        raise ComputeError([Problem("SVC050", str(root), {"table": "dossiers"})])
-    steps = len(runs) + 2
+        raise ComputeError([Problem("SVC050", "store", {"table": "dossiers"})])
+    stages = [*GRAINS[grain_of(spec)], "procedures", "overdue", "done"]
     con = connect(root)
     try:
         problems = check_store(con)
@@ -118,17 +119,18 @@ def compute(
         calendar = _calendar(con, method, runs[0])
         results: list[ServiceResult] = []
         for run in runs:
+            report(len(results), len(stages) - 1, stages[len(results)])
             results.append(compute_service(con, method, calendar, run))
-            report(len(results), steps, "")
+        report(len(runs), len(stages) - 1, "procedures")
         detail = compute_service(con, method, calendar, [whole], by_procedure=True)
-        report(steps - 1, steps, "")
+        report(len(runs) + 1, len(stages) - 1, "overdue")
         overdue = pl.concat([overdue_dossiers(con, method, calendar, run) for run in runs])
         procedures = _with_names(con, detail.procedures)
     except InputError as exc:
         raise ComputeError(exc.problems) from None
     finally:
         con.close()
-    report(steps, steps, "")
+    report(len(stages) - 1, len(stages) - 1, "done")
     return Computation(
         spec=spec,
         periods=[p.label for run in runs for p in run],

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from chiso.engine.problems import MethodError, Problem
 from chiso.engine.service_periods import periods_of
-from chiso.io.dossier_store import StoreConflict, StoreError
+from chiso.io.dossier_store import StoreConflict, StoreError, open_store
 from chiso.io.dossiers import IMPORTABLE
 from chiso.web.audit.services import audit_record
 from chiso.web.jobs.progress import JobError
@@ -208,27 +208,32 @@ def compute_params(params: dict[str, Any]) -> dict[str, Any]:
 
 def snapshot_compute(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
     as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
-    messages = [
-        _("Đang đọc kho dữ liệu và lịch ngày làm việc…"),
-        _("Đang tính các chỉ tiêu theo tháng, quý và cả kỳ…"),
-        _("Đang tính theo từng thủ tục…"),
-        _("Đang lập danh sách hồ sơ trễ hạn…"),
-        _("Đang lưu kết quả…"),
-    ]
+    says = {
+        "month": _("Đang tính các chỉ tiêu theo tháng…"),
+        "quarter": _("Đang tính các chỉ tiêu theo quý…"),
+        "year": _("Đang tính các chỉ tiêu cả năm…"),
+        "procedures": _("Đang tính theo từng thủ tục…"),
+        "overdue": _("Đang lập danh sách hồ sơ trễ hạn…"),
+        "done": _("Đang lưu kết quả…"),
+    }
+    steps = [0]
 
-    def step(done: int, total: int, _message: str) -> None:
-        report(done, total + 1, messages[min(done, len(messages) - 1)])
+    def step(done: int, total: int, stage: str) -> None:
+        steps[0] = total + 1  # the last step saves the snapshot
+        report(done, total + 1, says[stage])
 
-    step(0, 4, "")
+    if open_store(store_root()) is None:
+        raise JobError(
+            _("Kho dữ liệu hồ sơ chưa có dữ liệu: hãy tải lên các tệp hoặc sinh dữ liệu tổng hợp.")
+        )
     try:
         computation = compute(store_root(), params["spec"], as_of, step)
     except ComputeError as exc:
         raise JobError("\n".join(p.render("vi") for p in exc.problems)) from None
     except (StoreError, MethodError) as exc:
         raise JobError(str(exc)) from None
-    step(4, 4, "")
     snapshot = snapshot_create(computation=computation, by=job.started_by)
-    report(5, 5, _("Đã lưu kết quả #%(id)d.") % {"id": snapshot.pk})
+    report(steps[0], steps[0], _("Đã lưu kết quả #%(id)d.") % {"id": snapshot.pk})
     return {
         "snapshot": snapshot.pk,
         "spec": snapshot.spec,

@@ -132,9 +132,10 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Đã công bố kết quả #%(id)d (%(title)s).") % {"id": pk, "title": snapshot.title},
+            _("Đã công bố kết quả #%(id)d (%(title)s).")
+            % {"id": snapshot.pk, "title": snapshot.title},
         )
-    return redirect("services:snapshot", pk=pk)
+    return redirect("services:snapshot", pk=snapshot.pk)
 
 
 @login_required

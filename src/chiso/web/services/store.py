@@ -12,6 +12,7 @@ left exactly as it was, with every file's problems reported.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import uuid
@@ -24,6 +25,7 @@ from django.conf import settings
 
 from chiso.engine.problems import InputError, Problem
 from chiso.io.dossier_store import (
+    KNOWN,
     MANIFEST,
     StoreConflict,
     StoreVersion,
@@ -93,14 +95,15 @@ def import_uploads(
     root.mkdir(parents=True, exist_ok=True)
     staging = root.parent / f".staging-{root.name}-{uuid.uuid4().hex[:12]}"
     try:
-        base = open_store(root)
-        _stage(base, staging)
+        current = open_store(root)
+        synthetic = current is not None and bool(current.manifest.get("synthetic"))
+        _stage(None if synthetic else current, staging)
         for done, upload in enumerate(ordered):
             report(done, len(ordered) + 1, say(upload))
             _import_one(upload, staging, outcome)
         if not outcome.ok:
             raise UploadRejected(outcome)
-        outcome.version = _land(root, base, open_store(staging), outcome)
+        outcome.version = _land(root, current, open_store(staging), outcome, synthetic)
         report(len(ordered) + 1, len(ordered) + 1, "")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -140,23 +143,33 @@ def _link_all(source: Path, target: Path) -> None:
 
 
 def _land(
-    root: Path, base: StoreVersion | None, staged: StoreVersion | None, outcome: UploadOutcome
+    root: Path,
+    base: StoreVersion | None,
+    staged: StoreVersion | None,
+    outcome: UploadOutcome,
+    replace_synthetic: bool,
 ) -> str | None:
-    """The staged tables that changed, as one new version of the real store."""
+    """The staged tables that changed, as one new version of the real store (with
+    `replace_synthetic`, the staged tables alone: every synthetic table goes)."""
     changed = sorted({r.table for _, r in outcome.reports if not r.already})
     if not changed or staged is None:
         return None
     current = open_store(root)
     if (current.name if current else None) != (base.name if base else None):
         raise StoreConflict(f"{root}: another import landed meanwhile; run it again")
-    with new_version(root, replace=set(changed)) as version:
+    with new_version(root, replace=set(KNOWN) if replace_synthetic else set(changed)) as version:
+        if replace_synthetic:
+            version.manifest = copy.deepcopy(staged.manifest)  # synthetic: false, no generator
         for table in changed:
             folder = version.folder(table)
             for file in staged.files(table):
                 os.link(file, folder / file.name)
             version.set_rows(table, staged.rows(table))
         version.manifest["imports"] = staged.manifest.get("imports", [])
-        return version.commit().name
+        landed = version.commit().name
+    if replace_synthetic:
+        (root / "README.md").unlink(missing_ok=True)  # it described the synthetic data
+    return landed
 
 
 # --- what the store holds -----------------------------------------------------------------------
