@@ -5,6 +5,11 @@ on the answers it is given (overall, and by channel when the answers carry one),
 questionnaire, the answers — respondents renumbered 1…n in a stable order, so nothing links a row
 to a person or a token — the settings and the document, in one transaction, audited.
 `sipas_recompute` re-estimates from the stored parts and must give back the stored document.
+
+`sipas_estimate` is that same estimate without storing anything: the survey's draft page shows
+it, so the draft is exactly the document publishing the same answers with the same settings
+would freeze (respondents are renumbered before estimating in both, because the bootstrap
+resamples respondents in their sorted order).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -21,7 +27,8 @@ from django.utils import timezone
 
 from chiso.engine import InputError
 from chiso.engine.problems import MethodError
-from chiso.engine.sipas import estimate_sipas
+from chiso.engine.sipas import SipasResult, estimate_sipas
+from chiso.engine.sipas_method import Questionnaire
 from chiso.io.questionnaire_files import parse_questionnaire
 from chiso.io.sipas_document import sipas_document
 from chiso.web.accounts.policy import Action, require
@@ -29,6 +36,51 @@ from chiso.web.audit.services import audit_record
 from chiso.web.publishing.models import SipasSnapshot
 
 ANSWER_COLUMNS = ("respondent", "unit", "item", "value", "channel", "weight")
+WEIGHTINGS = ("weights", "raking")
+"""How weighted answers got their weights: design weights carried in (`weights`), or raked to
+population totals (`raking`). Answers without a `weight` column are always `none`."""
+
+
+@dataclass(frozen=True)
+class SipasEstimate:
+    """What publishing would freeze — `document` — with the engine's results it was made from
+    (`result`, and `by_channel` when the answers carry a channel), the anonymised answers and
+    the settings as they would be stored."""
+
+    document: dict[str, Any]
+    result: SipasResult
+    by_channel: SipasResult | None
+    frame: pl.DataFrame
+    estimation: dict[str, Any]
+
+
+def sipas_estimate(
+    *,
+    questionnaire_yaml: str,
+    answers: pl.DataFrame,
+    names: Mapping[str, str],
+    seed: int,
+    bootstrap: int = 2000,
+    level: float = 0.95,
+    min_sample: int | None = None,
+    weighting: str = "weights",
+) -> SipasEstimate:
+    """The estimate `sipas_publish` would store for these arguments; stores nothing.
+
+    `min_sample` (the survey's setting) replaces the questionnaire's minimum sample for
+    ranking; `weighting` names where the `weight` column came from (see `WEIGHTINGS`)."""
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, not {weighting!r}")
+    questionnaire = _parse(questionnaire_yaml)
+    frame = anonymised(answers)
+    estimation: dict[str, Any] = {"level": level, "bootstrap": bootstrap, "seed": seed}
+    estimation["weighting"] = weighting if "weight" in frame.columns else "none"
+    if min_sample is not None:
+        estimation["min_sample"] = min_sample
+    questionnaire = _ranked_from(questionnaire, estimation)
+    result, channels = _results(questionnaire, frame, estimation)
+    document = _document(questionnaire, frame, names, estimation, result, channels)
+    return SipasEstimate(document, result, channels, frame, {**estimation, "names": dict(names)})
 
 
 def sipas_publish(
@@ -41,27 +93,38 @@ def sipas_publish(
     seed: int,
     bootstrap: int = 2000,
     level: float = 0.95,
+    min_sample: int | None = None,
+    weighting: str = "weights",
+    source: Mapping[str, Any] | None = None,
     by: Any,
 ) -> SipasSnapshot:
-    """Estimate and publish `year`'s SIPAS; refused if that year already has one."""
+    """Estimate and publish `year`'s SIPAS; refused if that year already has one.
+
+    `source` (optional, JSON-able) says where the answers came from — the survey and how they
+    were weighted — and is stored with the settings and in the audit event."""
     require(by, Action.PERIOD_APPROVE)
-    try:
-        questionnaire = parse_questionnaire(questionnaire_yaml)
-    except MethodError as exc:
-        raise ValidationError([p.render("vi") for p in exc.problems]) from None
-    frame = anonymised(answers)
-    estimation = {"level": level, "bootstrap": bootstrap, "seed": seed, "weighting": _w(frame)}
-    document = _estimate(questionnaire, frame, names, estimation)
+    estimate = sipas_estimate(
+        questionnaire_yaml=questionnaire_yaml,
+        answers=answers,
+        names=names,
+        seed=seed,
+        bootstrap=bootstrap,
+        level=level,
+        min_sample=min_sample,
+        weighting=weighting,
+    )
+    document = estimate.document
+    estimation = {**estimate.estimation, **({"source": dict(source)} if source else {})}
     try:
         with transaction.atomic():
             snapshot = SipasSnapshot.objects.create(
                 year=year,
                 title=title,
                 questionnaire_yaml=questionnaire_yaml,
-                questionnaire_hash=questionnaire.hash,
+                questionnaire_hash=document["about"]["questionnaire_hash"],
                 answers_hash=document["about"]["answers_hash"],
-                answers=_parquet(frame),
-                estimation={**estimation, "names": dict(names)},
+                answers=_parquet(estimate.frame),
+                estimation=estimation,
                 document=document,
                 published_by=by,
                 published_at=timezone.now(),
@@ -70,7 +133,7 @@ def sipas_publish(
                 actor=by,
                 action="sipas.publish",
                 target=f"sipas:{year}",
-                new=document["about"],
+                new={**document["about"], **({"source": dict(source)} if source else {})},
                 reason=title,
             )
     except IntegrityError:
@@ -86,7 +149,9 @@ def sipas_recompute(*, snapshot: SipasSnapshot) -> dict[str, Any]:
     frame = pl.read_parquet(io.BytesIO(bytes(snapshot.answers)))
     estimation = dict(snapshot.estimation)
     names = estimation.pop("names")
-    return _estimate(questionnaire, frame, names, estimation)
+    questionnaire = _ranked_from(questionnaire, estimation)
+    result, channels = _results(questionnaire, frame, estimation)
+    return _document(questionnaire, frame, names, estimation, result, channels)
 
 
 def anonymised(answers: pl.DataFrame) -> pl.DataFrame:
@@ -106,9 +171,25 @@ def answers_hash(frame: pl.DataFrame) -> str:
     return "sha256:" + hashlib.sha256(frame.write_csv().encode()).hexdigest()
 
 
-def _estimate(
-    questionnaire: Any, frame: pl.DataFrame, names: Mapping[str, str], estimation: Mapping[str, Any]
-) -> dict[str, Any]:
+def _parse(questionnaire_yaml: str) -> Questionnaire:
+    try:
+        return parse_questionnaire(questionnaire_yaml)
+    except MethodError as exc:
+        raise ValidationError([p.render("vi") for p in exc.problems]) from None
+
+
+def _ranked_from(questionnaire: Questionnaire, estimation: Mapping[str, Any]) -> Questionnaire:
+    """The questionnaire with the minimum sample the estimate was made with (a survey may set
+    its own; snapshots from before that setting have none and keep the file's)."""
+    if estimation.get("min_sample") is None:
+        return questionnaire
+    return replace(questionnaire, min_sample=int(estimation["min_sample"]))
+
+
+def _results(
+    questionnaire: Questionnaire, frame: pl.DataFrame, estimation: Mapping[str, Any]
+) -> tuple[SipasResult, SipasResult | None]:
+    """The engine over the anonymised answers: overall, and by channel when there is one."""
     options = {k: estimation[k] for k in ("level", "bootstrap", "seed")}
     try:
         result = estimate_sipas(questionnaire, frame, **options)
@@ -119,6 +200,17 @@ def _estimate(
         )
     except InputError as exc:
         raise ValidationError([p.render("vi") for p in exc.problems]) from None
+    return result, channels
+
+
+def _document(
+    questionnaire: Questionnaire,
+    frame: pl.DataFrame,
+    names: Mapping[str, str],
+    estimation: Mapping[str, Any],
+    result: SipasResult,
+    channels: SipasResult | None,
+) -> dict[str, Any]:
     return sipas_document(
         questionnaire,
         result,
@@ -127,10 +219,6 @@ def _estimate(
         by_channel=channels,
         weighting=estimation["weighting"],
     )
-
-
-def _w(frame: pl.DataFrame) -> str:
-    return "weights" if "weight" in frame.columns else "none"
 
 
 def _parquet(frame: pl.DataFrame) -> bytes:

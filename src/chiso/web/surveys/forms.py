@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chiso.io.questionnaire_files import shipped_questionnaires
+from chiso.web.evaluations.models import Period
+from chiso.web.surveys.estimates import EstimateOptions
 from chiso.web.surveys.models import Channel
 from chiso.web.surveys.selectors import STRATA_CHOICES
 from chiso.web.units.models import Unit
@@ -131,3 +133,69 @@ class PaperForm(forms.Form):
         if not data.get("dossier") and not data.get("unit"):
             raise forms.ValidationError(_("Nhập mã hồ sơ của người trong mẫu, hoặc chọn đơn vị."))
         return data
+
+
+class EstimateForm(forms.Form):
+    """How to estimate the draft (read from the page's query string, posted again to publish
+    exactly what was shown)."""
+
+    weighting = forms.ChoiceField(
+        label=_("Trọng số"),
+        choices=[
+            ("none", _("Không trọng số (mỗi phiếu như nhau)")),
+            ("design", _("Trọng số thiết kế N/n của tầng")),
+            ("raking", _("Hiệu chỉnh (raking) theo tổng thể của khung mẫu")),
+        ],
+    )
+    margins = forms.MultipleChoiceField(
+        label=_("Hiệu chỉnh theo"),
+        choices=[
+            ("unit", _("đơn vị")),
+            ("procedure", _("thủ tục")),
+            ("channel", _("kênh nộp hồ sơ")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    sampled_only = forms.BooleanField(label=_("Chỉ phiếu của người trong mẫu"), required=False)
+    level = forms.TypedChoiceField(
+        label=_("Độ tin cậy"),
+        choices=[("0.9", "90 %"), ("0.95", "95 %"), ("0.99", "99 %")],
+        coerce=float,
+    )
+    bootstrap = forms.IntegerField(
+        label=_("Số lần bootstrap"), min_value=100, max_value=10000, initial=2000
+    )
+    seed = forms.IntegerField(label=_("Hạt giống ngẫu nhiên"), min_value=0, max_value=2**31 - 1)
+
+    @classmethod
+    def defaults(cls, *, drawn: bool, seed: int) -> dict[str, Any]:
+        return {
+            "weighting": "design" if drawn else "none",
+            "margins": ["unit"],
+            "sampled_only": False,
+            "level": "0.95",
+            "bootstrap": 2000,
+            "seed": seed,
+        }
+
+    def options(self) -> EstimateOptions:
+        data = self.cleaned_data
+        return EstimateOptions(
+            weighting=data["weighting"],
+            margins=tuple(data["margins"]) or ("unit",),
+            sampled_only=data["sampled_only"],
+            level=data["level"],
+            bootstrap=data["bootstrap"],
+            seed=data["seed"],
+        )
+
+
+class PeriodLinkForm(forms.Form):
+    period = forms.ModelChoiceField(
+        label=_("Kỳ đánh giá nhận điểm SIPAS"),
+        queryset=Period.objects.all(),
+        to_field_name="year",
+        required=False,
+        empty_label="—",
+    )

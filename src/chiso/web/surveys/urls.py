@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from chiso.web.surveys import export_views, paper_views, views
+from chiso.web.surveys import estimate_views, export_views, paper_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -24,4 +24,8 @@ urlpatterns = [
     path("<int:pk>/phieu-giay/", paper_views.paper_entry, name="paper"),
     path("<int:pk>/phieu-giay/bat-dong/", paper_views.disagreements, name="disagreements"),
     path("<int:pk>/phieu-giay/<int:form_pk>/", paper_views.resolve, name="resolve"),
+    path("<int:pk>/uoc-luong/", estimate_views.estimates, name="estimates"),
+    path("<int:pk>/uoc-luong/cong-bo/", estimate_views.publish, name="publish"),
+    path("<int:pk>/uoc-luong/chi-so-cchc/", estimate_views.feed, name="feed"),
+    path("<int:pk>/ky-danh-gia/", estimate_views.link_period, name="period"),
 ]

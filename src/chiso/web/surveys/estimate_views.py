@@ -1,0 +1,299 @@
+"""The survey's estimates as a draft, and what is done with them: publish the year's SIPAS,
+feed the PAR Index. Under /quan-ly/khao-sat/<pk>/uoc-luong/.
+
+The draft is estimated on request (nothing is stored) with the options in the query string;
+the publish form posts the same options back, so what is published is what was shown — the
+answers' hash guards against responses that arrived in between.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from chiso.engine.sipas_method import Questionnaire
+from chiso.web.accounts import policy
+from chiso.web.accounts.policy import Action
+from chiso.web.public.display import number
+from chiso.web.public.sipas_display import (
+    channel_table,
+    interval_chart,
+    interval_text,
+    ranking_rows,
+)
+from chiso.web.publishing.selectors import sipas_snapshot_of
+from chiso.web.surveys import forms, results
+from chiso.web.surveys.estimates import SurveyEstimate, margin_label, survey_estimate
+from chiso.web.surveys.models import Draw, Survey
+from chiso.web.surveys.selectors import survey_questionnaire
+
+DECIMALS = 2
+
+
+def _survey(pk: int) -> Survey:
+    return get_object_or_404(Survey.objects.select_related("period"), pk=pk)
+
+
+def _form(survey: Survey, data: QueryDict) -> forms.EstimateForm:
+    """The options of the query string (or the post), the defaults for a first visit."""
+    if "weighting" not in data:
+        drawn = Draw.objects.filter(survey=survey).exists()
+        data = QueryDict(mutable=True)
+        for key, value in forms.EstimateForm.defaults(drawn=drawn, seed=survey.year).items():
+            if value is not False:
+                data.setlist(key, value if isinstance(value, list) else [str(value)])
+    return forms.EstimateForm(data)
+
+
+def _page(survey: Survey) -> str:
+    return reverse("surveys:estimates", args=[survey.pk])
+
+
+def _options_query(data: QueryDict) -> str:
+    """The estimate options of a post as a query string (back to the draft they came from)."""
+    query = QueryDict(mutable=True)
+    for name in forms.EstimateForm.base_fields:
+        if name in data:
+            query.setlist(name, data.getlist(name))
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def estimates(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, Action.SURVEY_VIEW)
+    survey = _survey(pk)
+    form = _form(survey, request.GET)
+    estimate = None
+    if form.is_valid():
+        try:
+            estimate = survey_estimate(survey, form.options())
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+    return render(request, "surveys/estimates.html", _context(request, survey, form, estimate))
+
+
+def _context(
+    request: HttpRequest,
+    survey: Survey,
+    form: forms.EstimateForm,
+    estimate: SurveyEstimate | None,
+) -> dict[str, Any]:
+    user = request.user
+    published = sipas_snapshot_of(survey.year)
+    context: dict[str, Any] = {
+        "survey": survey,
+        "form": form,
+        "published": published,
+        "published_here": published is not None
+        and (published.estimation.get("source") or {}).get("survey") == survey.pk,
+        "period_form": forms.PeriodLinkForm(
+            initial={"period": survey.period.year if survey.period else None}
+        ),
+        "may_publish": policy.can(user, Action.PERIOD_APPROVE),
+        "may_feed": policy.can(user, Action.SURVEY_IMPORT),
+        "may_manage": policy.can(user, Action.SURVEY_MANAGE),
+        "estimate": estimate,
+    }
+    if estimate is not None:
+        context.update(_draft(survey_questionnaire(survey), estimate))
+    return context
+
+
+def _draft(questionnaire: Questionnaire, estimate: SurveyEstimate) -> dict[str, Any]:
+    document = estimate.estimate.document
+    names = {u["unit"]: u["name"] for u in document["units"]}
+    min_sample = document["about"]["min_sample"]
+    rows = []
+    for row in ranking_rows(document, DECIMALS):
+        row["nodes_text"] = [_node_cell(row["nodes"].get(n["code"])) for n in document["nodes"]]
+        row["why_unranked"] = _why_unranked(row, min_sample)
+        rows.append(row)
+    weights = estimate.weights()
+    return {
+        "doc": document,
+        "rows": rows,
+        "chart": interval_chart(document["units"]),
+        "items": _items(questionnaire, estimate, names),
+        "channels": channel_table(document["channels"], names, DECIMALS),
+        "weights": [] if weights is None else _weight_rows(weights, names),
+        "raking": estimate.prepared.raking_summary(),
+        "raking_margins": ", ".join(
+            margin_label(m)
+            for m in (estimate.prepared.raked.margins if estimate.prepared.raked else ())
+        ),
+        "level_percent": round(100 * document["about"]["level"]),
+        "respondents": estimate.prepared.frame["respondent"].n_unique(),
+        "answers_hash": document["about"]["answers_hash"],
+    }
+
+
+def _node_cell(node: dict[str, Any] | None) -> dict[str, str]:
+    if node is None or node["estimate"] is None:
+        return {"estimate": "—", "interval": "", "n": ""}
+    return {
+        "estimate": number(node["estimate"], DECIMALS),
+        "interval": interval_text(node, DECIMALS),
+        "n": str(node["n"]),
+    }
+
+
+def _why_unranked(row: dict[str, Any], min_sample: int) -> str:
+    if row["ranked"]:
+        return ""
+    if row["overall"] is None:
+        return _("không có câu trả lời hợp lệ")
+    return _("%(n)s người trả lời, dưới cỡ mẫu tối thiểu %(min)s") % {
+        "n": row["n"],
+        "min": min_sample,
+    }
+
+
+def _items(
+    questionnaire: Questionnaire, estimate: SurveyEstimate, names: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Per unit (in rank order), every rating item's rate with its Wilson interval."""
+    texts = {item.code: item.text for item in questionnaire.items}
+    order = {item.code: n for n, item in enumerate(questionnaire.items)}
+    weighted = estimate.estimate.result.weighted
+    by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in estimate.estimate.result.items.iter_rows(named=True):
+        by_unit[row["unit"]].append(
+            {
+                "code": row["item"],
+                "text": texts.get(row["item"], ""),
+                "n": row["n"],
+                "satisfied": row["satisfied"],
+                "n_eff": number(row["n_eff"], 1) if weighted and row["n_eff"] else "",
+                "rate": number(row["rate"], DECIMALS) if row["rate"] is not None else "—",
+                "interval": interval_text(row, DECIMALS),
+            }
+        )
+    units = [u["unit"] for u in estimate.estimate.document["units"]]
+    return [
+        {
+            "unit": unit,
+            "name": names.get(unit, unit),
+            "rows": sorted(by_unit[unit], key=lambda r: order.get(r["code"], 0)),
+        }
+        for unit in units
+    ]
+
+
+def _weight_rows(weights: Any, names: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": names.get(row["unit"], row["unit"]),
+            "n": row["n"],
+            "weight_sum": number(row["weight_sum"], 1),
+            "n_eff": number(row["n_eff"], 1),
+            "weight_min": number(row["weight_min"], 3),
+            "weight_max": number(row["weight_max"], 3),
+            "deff": number(row["deff"], 2),
+        }
+        for row in weights.iter_rows(named=True)
+    ]
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish the year's SIPAS with the options the draft was shown with."""
+    policy.require(request.user, Action.PERIOD_APPROVE)
+    survey = _survey(pk)
+    form = forms.EstimateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Thiết lập ước lượng không hợp lệ; chưa công bố gì."))
+        return redirect(_page(survey))
+    try:
+        snapshot = results.survey_sipas_publish(
+            survey=survey,
+            options=form.options(),
+            expected_answers_hash=request.POST.get("answers_hash", ""),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(f"{_page(survey)}?{_options_query(request.POST)}")
+    messages.success(
+        request,
+        _("Đã công bố kết quả SIPAS năm %(year)s: %(url)s")
+        % {"year": snapshot.year, "url": f"/{snapshot.year}/sipas/"},
+    )
+    return redirect(_page(survey))
+
+
+@login_required
+@require_POST
+def feed(request: HttpRequest, pk: int) -> HttpResponse:
+    """Feed the linked period's survey leaves from the published document; show what was
+    filled and what was left out, and why."""
+    policy.require(request.user, Action.SURVEY_IMPORT)
+    survey = _survey(pk)
+    try:
+        outcome = results.survey_feed_par(survey=survey, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(_page(survey))
+    snapshot = sipas_snapshot_of(survey.year)
+    assert snapshot is not None and survey.period is not None  # the service checked both
+    names = {u["unit"]: u["name"] for u in snapshot.document["units"]}
+    names.update(_period_names(survey))
+    filled: dict[str, list[str]] = defaultdict(list)
+    for unit, criterion in outcome.filled:
+        filled[unit].append(criterion)
+    context = {
+        "survey": survey,
+        "period": survey.period,
+        "snapshot": snapshot,
+        "changed": outcome.changed,
+        "filled": [
+            {"unit": u, "name": names.get(u, u), "criteria": ", ".join(sorted(c))}
+            for u, c in sorted(filled.items())
+        ],
+        "below": [{"unit": u, "name": names.get(u, u)} for u in sorted(outcome.below_min_sample)],
+        "without": [{"unit": u, "name": names.get(u, u)} for u in sorted(outcome.without_estimate)],
+        "min_sample": snapshot.document["about"]["min_sample"],
+    }
+    return render(request, "surveys/feed_result.html", context)
+
+
+def _period_names(survey: Survey) -> dict[str, str]:
+    assert survey.period is not None
+    rows = survey.period.assessments.values_list("unit__code", "unit__name")
+    return dict(rows)
+
+
+@login_required
+@require_POST
+def link_period(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, Action.SURVEY_MANAGE)
+    survey = _survey(pk)
+    form = forms.PeriodLinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Không có kỳ đánh giá này."))
+    else:
+        period = form.cleaned_data["period"]
+        results.survey_link_period(survey=survey, period=period, by=request.user)
+        messages.success(
+            request,
+            _("Đã gắn cuộc khảo sát với kỳ đánh giá năm %s.") % period.year
+            if period
+            else _("Đã bỏ gắn kỳ đánh giá."),
+        )
+    return redirect(_page(survey))
