@@ -139,3 +139,25 @@ def test_every_documented_field_and_column_is_served(
     assert [f for f in fields if not present(document, f)] == []
     body = client.get("/2024/sipas.csv").content.decode("utf-8-sig")
     assert next(csv.reader(io.StringIO(body))) == documented("columns:sipas")
+
+
+def test_home_and_ranking_link_the_sipas_page_once_published(
+    client: Client, two_years: Any, chair: Any, answers: pl.DataFrame
+) -> None:
+    pages = ("/", "/2024/so/")
+    for url in pages:
+        assert "/2024/sipas/" not in client.get(url).content.decode()
+    sipas_publish(
+        year=2024,
+        title="Khảo sát SIPAS năm 2024",
+        questionnaire_yaml=QUESTIONNAIRE.read_text(encoding="utf-8"),
+        answers=answers,
+        names={},
+        seed=1,
+        bootstrap=50,
+        by=chair,
+    )
+    for url in pages:
+        assert 'href="/2024/sipas/"' in client.get(url).content.decode()
+    # Another year's SIPAS is not this year's: 2023's ranking links nothing.
+    assert "/sipas/" not in client.get("/2023/so/").content.decode()
