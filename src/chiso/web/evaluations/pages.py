@@ -53,6 +53,8 @@ class Row:
     saved: bool = False
     conflict: Score | None = None
     errors: list[str] = field(default_factory=list)
+    # What the one-stop-shop records measured for a `data` leaf (a services.MeasuredLeaf).
+    measured: Any = None
 
     @property
     def code(self) -> str:
@@ -78,6 +80,14 @@ class Row:
     @property
     def appraising(self) -> bool:
         return isinstance(self.form, AppraisalForm)
+
+    @property
+    def measured_differs(self) -> bool:
+        """Whether the unit's own claim differs from the value the records measured."""
+        score, measured = self.tree.score, self.measured
+        if score is None or measured is None or not measured.value or not score.self_value:
+            return False
+        return selectors.value_differs(self.tree.node, score.self_value, measured.value)
 
 
 @dataclass
@@ -114,6 +124,13 @@ def groups(
             rows.append(row)
         groups.append(Group(g.code, g.title, g.max, rows, may))
     return groups
+
+
+def attach_measured(groups: list[Group], measured: dict[str, Any]) -> None:
+    """Put beside each leaf what the records measured for it (criterion → MeasuredLeaf)."""
+    for group in groups:
+        for row in group.rows:
+            row.measured = measured.get(row.code)
 
 
 def _by_score(objects: Iterable[Any]) -> dict[int, list[Any]]:

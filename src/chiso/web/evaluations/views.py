@@ -47,6 +47,7 @@ from chiso.web.evaluations.models import (
 )
 from chiso.web.evaluations.workflow import WorkflowError, allowed_next, label
 from chiso.web.publishing.services import period_publish
+from chiso.web.services.selectors import measured_for
 from chiso.web.units.models import Unit
 
 GET_POST = require_http_methods(["GET", "POST"])
@@ -350,6 +351,7 @@ def appraisal(request: HttpRequest, unit_code: str) -> HttpResponse:
     assessment = _assessment_of(unit_code, period)
     editable = _appraisable_groups(request.user, assessment, period)
     groups = pages.groups(assessment, _appraise_form, editable)
+    pages.attach_measured(groups, measured_for(assessment))
     may_ask = period.state == PeriodState.APPRAISAL
     if request.method == "POST":
         leaf = request.POST.get("leaf")

@@ -70,5 +70,7 @@ class FeedForm(forms.Form):
     )
     snapshot = forms.ModelChoiceField(
         label=_("Kết quả chất lượng phục vụ dùng để điền"),
-        queryset=ServiceSnapshot.objects.only("pk", "spec", "title", "as_of", "published_at"),
+        queryset=ServiceSnapshot.objects.filter(published_at__isnull=False).only(
+            "pk", "spec", "title", "as_of", "published_at"
+        ),
     )

@@ -8,7 +8,9 @@ beside the unit's own claim, flagged where the two differ — and, unless an app
 decided the leaf, the measured value becomes its appraised value, with the reason and an audit
 event (the appraiser may still change it, with a reason, as for any leaf).
 
-Decisions (docs/howto/service-quality.md):
+Decisions (docs/howto/measure-service-quality.md):
+- only a published snapshot feeds the PAR Index, so that every measured value an appraiser sees
+  can be checked on the public pages;
 - the value written is the rate rounded to 2 decimals, as the pages show it;
 - a leaf an appraiser has appraised (a round recorded) is never overwritten: the measured value
   is shown beside it instead; a leaf this feed filled is refreshed by the next feed;
@@ -81,6 +83,13 @@ def service_leaves(period: Period) -> dict[str, list[tuple[str, str]]]:
 def par_fill_measured(*, period: Period, snapshot: ServiceSnapshot, by: Any) -> ServiceFeed:
     """Record the measured value of every data leaf of `period` and fill those not decided."""
     require(by, Action.SERVICE_MANAGE)
+    if snapshot.published_at is None:
+        raise ValidationError(
+            _(
+                "Chỉ điền từ kết quả đã công bố, để mọi số liệu đo đều đối chiếu được "
+                "trên trang công khai."
+            )
+        )
     with transaction.atomic():
         period = _locked(period)
         require_state(

@@ -117,7 +117,9 @@ def relabel(data: SyntheticData, labels: dict[str, tuple[str, str]]) -> Syntheti
         profiles=province.profiles.with_columns(_code("unit_code", codes)),
     )
     meta = {**data.meta, "labels": LABELS_NOTE}
-    feedback = data.feedback.with_columns(_code("unit_code", codes))
+    feedback = data.feedback
+    if not feedback.is_empty():  # an empty frame's columns may be untyped: nothing to relabel
+        feedback = feedback.with_columns(_code("unit_code", codes))
     return SyntheticData(relabelled, _blocks(data.blocks, codes), feedback, meta)
 
 
