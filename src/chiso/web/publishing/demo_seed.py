@@ -9,7 +9,9 @@ years and one live year.
   of walking every unit through submission, appraisal and the council: this is *history being
   seeded*, not a user's action, and saying so in the audit log (reason) keeps the log honest;
 - 2025: open for self-assessment (the 2024 departments only, the 2024 modelled method reused,
-  said so in the period's title), for trying the live workflow.
+  said so in the period's title), for trying the live workflow;
+- service quality (Decision 766): a small synthetic province, 2025 computed and published, its
+  measured rates in the live year's data leaves (`chiso.web.services.demo_seed`).
 
 Everything is synthetic or modelled (see examples/thai-nguyen/README.md) and labelled so on
 every page. Idempotent: each year is seeded in one transaction, and a year already seeded is
@@ -100,6 +102,12 @@ def seed_demo(say: Callable[[str], None] = print) -> dict[str, Any]:
     for year in PUBLISHED_YEARS:
         _seed_published_year(year, users, say)
     _seed_live_year(users, say)
+    # Service quality (Decision 766): after the live year, whose data leaves it fills.
+    from chiso.web.services.demo_seed import seed_service_demo
+
+    seed_service_demo(
+        admin=users["quantri"], chair=users["chutich"], officer=users["canbo.sct"], say=say
+    )
     return users
 
 

@@ -120,15 +120,16 @@ def overdue_bytes(computation: Computation) -> bytes:
 
 def unit_parts(computation: Computation) -> Iterable[dict[str, Any]]:
     """One document per unit: its score in every period, its groups and indicators in every
-    period, its procedures (whole period) and how many overdue dossiers each period lists for
-    it and its descendants."""
+    period, its procedures' rates (whole period; those with something to count) and how many
+    overdue dossiers each period lists for it and its descendants."""
     by_unit = {
         name: _split(frame, "unit")
         for name, frame in (
             ("periods", computation.units),
             ("groups", computation.groups),
             ("indicators", computation.indicators),
-            ("procedures", computation.procedures),
+            # A procedure's rate with nothing to count (0/0) says nothing: not kept.
+            ("procedures", computation.procedures.filter(pl.col("denominator") > 0)),
         )
     }
     overdue = _overdue_counts(computation)
