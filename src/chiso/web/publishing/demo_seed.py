@@ -108,6 +108,10 @@ def seed_demo(say: Callable[[str], None] = print) -> dict[str, Any]:
     seed_service_demo(
         admin=users["quantri"], chair=users["chutich"], officer=users["canbo.sct"], say=say
     )
+    # SIPAS: 2024 published from a closed survey, 2025 collecting (after the 2025 period it feeds).
+    from chiso.web.surveys.demo_seed import seed_sipas
+
+    seed_sipas(users, say)
     return users
 
 
