@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 
 from chiso.web.services.models import ServiceSnapshot
+from chiso.web.services.services import snapshot_publish
 
 pytestmark = pytest.mark.db
 
@@ -101,3 +102,15 @@ def test_the_procedures_drill_down(published: ServiceSnapshot, client: Client) -
 def test_unknown_unit_and_period_are_404(published: ServiceSnapshot, client: Client) -> None:
     assert client.get("/chat-luong/2025/KHONG-CO/").status_code == 404
     assert client.get("/chat-luong/2024/").status_code == 404
+
+
+def test_the_home_pages_link_the_service_quality_pages(
+    snapshot: ServiceSnapshot, chair: Any, admin: Any, client: Client
+) -> None:
+    assert "/chat-luong/" not in client.get("/").content.decode()  # nothing published yet
+    snapshot_publish(snapshot=snapshot, by=chair)
+    home = client.get("/").content.decode()
+    assert 'href="/chat-luong/2025/"' in home and "Quyết định 766" in home
+    client.force_login(admin)
+    staff = client.get("/quan-ly/").content.decode()
+    assert staff.count('href="/quan-ly/chat-luong/"') == 2  # the menu and the home section

@@ -41,8 +41,7 @@ OVERDUE_COLUMNS = (
 
 
 def _may_view(user: Any) -> None:
-    if not (can(user, Action.SERVICE_VIEW) or can(user, Action.SERVICE_MANAGE)):
-        require(user, Action.SERVICE_VIEW)
+    require(user, Action.SERVICE_VIEW)
 
 
 @login_required
