@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test test-sqlite test-postgres lint format bench docs messages clean
+.PHONY: demo test test-sqlite test-postgres lint format bench docs examples examples-check messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ bench: $(STAMP)
 ## docs: regenerate the reference pages (the tests fail when they are stale)
 docs: $(STAMP)
 	$(PY) -m chiso.docgen docs
+
+## examples: regenerate the example publication files in docs/examples/ from the demo data
+## (examples-check writes nothing and fails when a file there no longer matches the code)
+examples: $(STAMP)
+	$(PY) -m chiso.web.publishing.examples
+
+examples-check: $(STAMP)
+	$(PY) -m chiso.web.publishing.examples --check
 
 ## messages: re-extract the interface's Vietnamese strings into the English catalogue and compile it
 ## (needs GNU gettext; commit both django.po and django.mo, since installs have no gettext tools)

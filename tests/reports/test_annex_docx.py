@@ -32,11 +32,15 @@ def test_header_block_title_and_page(docx_bytes: bytes) -> None:
     doc = Document(io.BytesIO(docx_bytes))
     header = doc.tables[0]
     left, right = header.rows[0].cells
-    assert left.text.split("\n") == ["UBND TỈNH THÁI NGUYÊN", "Số: …/QĐ-UBND"]
+    assert left.text.split("\n") == ["ỦY BAN NHÂN DÂN", "TỈNH THÁI NGUYÊN", ""]
+    assert all(p.runs[0].bold for p in left.paragraphs[:2])
+    # The short rule under the authority: the empty paragraph's top border, between indents.
+    rule = left.paragraphs[2]
+    assert rule._p.pPr.find(qn("w:pBdr")).find(qn("w:top")).get(qn("w:val")) == "single"
+    assert rule.paragraph_format.left_indent > 0
     assert right.text.split("\n") == [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Thái Nguyên, ngày … tháng … năm …",
     ]
     motto = right.paragraphs[1].runs[0]
     assert motto.bold and motto.underline

@@ -42,11 +42,11 @@ def test_text_has_the_header_every_unit_and_the_band_counts(
     pages = page_texts(pdf_bytes)
     first = " ".join(pages[0].split())
     for text in (
-        "UBND TỈNH THÁI NGUYÊN",
-        "Số: …/QĐ-UBND",
+        "ỦY BAN NHÂN DÂN",
+        "TỈNH THÁI NGUYÊN",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
-        "Thái Nguyên, ngày … tháng … năm …",
+        "(Kèm theo Quyết định số …/QĐ-UBND ngày … tháng … năm … của UBND tỉnh Thái Nguyên)",
         "PHỤ LỤC",
         "KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2024",
         "Bộ tiêu chí mô phỏng",

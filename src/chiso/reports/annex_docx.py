@@ -22,7 +22,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt
 from docx.table import Table, _Cell
 
 from chiso.reports.annex import Annex, AnnexTable, Cell
@@ -121,11 +121,25 @@ def _header_block(document: DocumentType, annex: Annex) -> None:
     left.width, right.width = left_width, width - left_width
     header = annex.header
     size = annex.font_pt
-    _cell_text(left, header.authority, size=size, bold=True)
-    _cell_text(left, header.number, size=size, new=True)
+    for i, line in enumerate(header.authority):
+        _cell_text(left, line, size=size, bold=True, new=i > 0)
+    _short_rule(left.add_paragraph(), int(left_width))
     _cell_text(right, header.motto[0], size=size, bold=True)
     _cell_text(right, header.motto[1], size=size, bold=True, underline=True, new=True)
-    _cell_text(right, header.place_date, size=size, italic=True, new=True, before=6)
+
+
+def _short_rule(paragraph: Any, width: int) -> None:
+    """A centred rule a third of `width` long under the authority's name: an empty paragraph's
+    top border, which runs between the paragraph's indents."""
+    indent = Emu(width // 3)
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
+    paragraph.paragraph_format.space_before = Pt(1)
+    borders = parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/>'
+        "</w:pBdr>"
+    )
+    paragraph._p.get_or_add_pPr().append(borders)
+    paragraph.add_run().font.size = Pt(4)
 
 
 def _titles(document: DocumentType, annex: Annex) -> None:

@@ -107,11 +107,11 @@ body {{ font-family: '{family}'; font-size: {annex.font_pt}pt; line-height: 1.2;
 p {{ margin: 0; }}
 table.header {{ width: 100%; border-collapse: collapse; margin-bottom: 14pt; }}
 table.header td {{ text-align: center; vertical-align: top; padding: 0; }}
-table.header td.authority {{ width: 38%; }}
+table.header td.authority {{ width: 40%; }}
 .strong {{ font-weight: bold; }}
 .motto {{ font-weight: bold; display: inline-block; border-bottom: 0.8pt solid black;
   padding-bottom: 1pt; }}
-.place-date {{ font-style: italic; margin-top: 8pt; }}
+.rule {{ width: 36%; margin: 2pt auto 0 auto; border-top: 0.8pt solid black; }}
 .title {{ text-align: center; font-weight: bold; }}
 .attached {{ text-align: center; font-style: italic; margin-bottom: 6pt; }}
 .status {{ text-align: center; font-style: italic; }}
@@ -129,12 +129,11 @@ table.annex tr {{ break-inside: avoid; }}
 
 def _header_block(annex: Annex) -> str:
     header = annex.header
+    authority = "".join(f'<p class="strong">{escape(line)}</p>' for line in header.authority)
     return f"""<table class="header"><tr>
-<td class="authority"><p class="strong">{escape(header.authority)}</p>
-<p>{escape(header.number)}</p></td>
+<td class="authority">{authority}<div class="rule"></div></td>
 <td><p class="strong">{escape(header.motto[0])}</p>
-<p><span class="motto">{escape(header.motto[1])}</span></p>
-<p class="place-date">{escape(header.place_date)}</p></td>
+<p><span class="motto">{escape(header.motto[1])}</span></p></td>
 </tr></table>"""
 
 

@@ -1,7 +1,7 @@
 """The decision annex as an Excel workbook (openpyxl): one sheet per block, each printable alone.
 
-Each sheet has the header block (issuing authority and number on the left, the motto and the
-place and date on the right), the title, the block's table with a merged two-row header, and
+Each sheet has the header block (the issuing authority on the left, the national name and
+motto on the right), the title, the block's table with a merged two-row header, and
 the band counts under it. Print setup: A4, landscape when the table is wide, fitted to the page
 width, margins of the decree (left 30 mm, right 15 mm, top and bottom 20 mm), the table's
 header rows repeated on every page.
@@ -103,13 +103,12 @@ def _header_block(sheet: Worksheet, annex: Annex, width: int) -> int:
     split = 2  # the authority over STT and the unit's name; the motto over the rest
     size = annex.font_pt
     header = annex.header
-    _merged(sheet, 1, 1, split, header.authority, _font(size, bold=True), CENTER)
-    _merged(sheet, 2, 1, split, header.number, _font(size), CENTER)
+    for row, line in enumerate(header.authority, start=1):
+        _merged(sheet, row, 1, split, line, _font(size, bold=True), CENTER)
     _merged(sheet, 1, split + 1, width, header.motto[0], _font(size, bold=True), CENTER)
     motto = _font(size, bold=True, underline="single")
     _merged(sheet, 2, split + 1, width, header.motto[1], motto, CENTER)
-    _merged(sheet, 3, split + 1, width, header.place_date, _font(size, italic=True), CENTER)
-    return 5
+    return len(header.authority) + 2
 
 
 def _titles(sheet: Worksheet, annex: Annex, width: int, row: int) -> int:

@@ -13,12 +13,19 @@ from chiso.reports import layout
 
 NO_BAND = "Không xếp loại"
 NO_BAND_COLOUR = "#bbbbbb"
+PLOT_DECIMALS = 6
 
 
 def text_of(value: float | None, decimals: int, rounding: str, *, signed: bool = False) -> str:
     """A number as the tables write it: the method's decimals and rounding, decimal comma;
     with `signed`, a change (+0,60 / −1,25)."""
     return (layout.signed if signed else layout.number)(value, decimals, rounding)
+
+
+def plotted(value: float) -> float:
+    """A value as a chart plots it: to 6 decimals, far below a pixel. A result's last binary
+    digit (which summing in another order can change) then cannot change the chart's bytes."""
+    return round(float(value), PLOT_DECIMALS)
 
 
 def ranked_labels(units: Sequence[Mapping[str, Any]]) -> dict[str, tuple[int, str]]:
@@ -40,7 +47,7 @@ def index_rows(document: Mapping[str, Any]) -> list[dict[str, Any]]:
             "order": labels[u["unit"]][0],
             "unit": u["unit"],
             "label": labels[u["unit"]][1],
-            "index": u["index"] if u["index"] is not None else 0.0,
+            "index": plotted(u["index"]) if u["index"] is not None else 0.0,
             "index_text": text_of(u["index"], d["index_decimals"], d["rounding"]),
             "band": u.get("band_label") or NO_BAND,
         }

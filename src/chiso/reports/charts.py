@@ -27,6 +27,7 @@ from chiso.reports.chart_data import (
     dodge,
     index_rows,
     period_label,
+    plotted,
     ranked_labels,
     text_of,
 )
@@ -174,7 +175,7 @@ def field_heatmap_spec(
             "label": labels[f["unit"]][1],
             "field": _field_label(str(f["field"]), titles),
             "field_order": codes.index(str(f["field"])),
-            "index": f["index"],
+            "index": plotted(f["index"]),
             "index_text": text_of(f["index"], 0, d["rounding"]),
         }
         for f in fields
@@ -243,7 +244,12 @@ def slope_spec(document: Mapping[str, Any]) -> dict[str, Any]:
     up, down = risers(dict(document)), fallers(dict(document))
     tone = {u["unit"]: UP for u in up} | {u["unit"]: DOWN for u in down}
     rows = [
-        {"unit": u["unit"], "label": labels[u["unit"]][1], "year": str(when), "index": value}
+        {
+            "unit": u["unit"],
+            "label": labels[u["unit"]][1],
+            "year": str(when),
+            "index": plotted(value),
+        }
         for u in units
         for when, value in ((previous, u["index_previous"]), (year, u["index"]))
     ]
@@ -252,7 +258,7 @@ def slope_spec(document: Mapping[str, Any]) -> dict[str, Any]:
         {
             "unit": u["unit"],
             "year": str(year),
-            "index": u["index"],
+            "index": plotted(u["index"]),
             "text": f"{labels[u['unit']][1]} "
             f"({text_of(u['index_change'], d['index_decimals'], d['rounding'], signed=True)})",
         }
@@ -278,7 +284,12 @@ def history_spec(document: Mapping[str, Any]) -> dict[str, Any]:
     unit, d = document["unit"], document["display"]
     history = [h for h in document["history"] if h["index"] is not None]
     rows = [
-        {"unit": unit["unit"], "label": unit["name"], "year": str(h["year"]), "index": h["index"]}
+        {
+            "unit": unit["unit"],
+            "label": unit["name"],
+            "year": str(h["year"]),
+            "index": plotted(h["index"]),
+        }
         for h in history
     ]
     notes = [{**r, "text": text_of(r["index"], d["index_decimals"], d["rounding"])} for r in rows]
@@ -367,9 +378,9 @@ def sipas_spec(
         {
             "order": i,
             "label": f"{r['factor']} (n = {r['n']})",
-            "estimate": r["estimate"],
-            "low": r["low"] if r.get("low") is not None else r["estimate"],
-            "high": r["high"] if r.get("high") is not None else r["estimate"],
+            "estimate": plotted(r["estimate"]),
+            "low": plotted(r["low"] if r.get("low") is not None else r["estimate"]),
+            "high": plotted(r["high"] if r.get("high") is not None else r["estimate"]),
             "text": text_of(r["estimate"], decimals, "half_up"),
         }
         for i, r in enumerate(rows)
@@ -429,7 +440,7 @@ def trend_spec(
             "order": periods.index(str(r["period"])),
             "period": period_label(str(r["period"])),
             "indicator": str(r["indicator"]),
-            "value": r["value"],
+            "value": plotted(r["value"]),
         }
         for r in rows
         if r.get("value") is not None

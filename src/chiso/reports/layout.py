@@ -2,10 +2,11 @@
 and dates, and the settings a province fills in (its name, the decision's number and date).
 
 The header follows the customary layout of a Vietnamese administrative document (Nghị định
-30/2020/NĐ-CP): on the left the issuing authority over the document number, on the right the
-national motto with its underlined second line, and under it the place and date. A day below 10
-and the months January and February are written with a leading zero ("ngày 05 tháng 02 năm
-2025"), as that decree requires.
+30/2020/NĐ-CP): on the left the issuing authority in capitals, bold, with a short rule under it;
+on the right the national name and the motto, the motto ruled underneath. An annex has no number
+or date of its own: the line under its title, "(Kèm theo Quyết định số … ngày …)", gives the
+decision's. A day below 10 and the months January and February are written with a leading zero
+("ngày 05 tháng 02 năm 2025"), as that decree requires.
 """
 
 from __future__ import annotations
@@ -30,13 +31,18 @@ class PublicationSettings:
     province: str
     decision_number: str = ""
     decision_date: date | None = None
-    place: str = ""
     licence: str = DEFAULT_LICENCE
 
     @property
     def authority(self) -> str:
-        """The issuing authority as the header prints it: 'UBND TỈNH THÁI NGUYÊN'."""
+        """The issuing authority in a report's masthead: 'UBND TỈNH THÁI NGUYÊN'."""
         return f"UBND TỈNH {self.province.upper()}"
+
+    @property
+    def authority_lines(self) -> tuple[str, str]:
+        """The issuing authority as a decision's header prints it, in full:
+        ('ỦY BAN NHÂN DÂN', 'TỈNH THÁI NGUYÊN')."""
+        return ("ỦY BAN NHÂN DÂN", f"TỈNH {self.province.upper()}")
 
     @property
     def authority_name(self) -> str:
@@ -57,28 +63,22 @@ class PublicationSettings:
             "province": self.province,
             "decision": self.decision,
             "date": self.decision_date.isoformat() if self.decision_date else None,
-            "place": self.place,
             "licence": self.licence,
         }
 
 
 @dataclass(frozen=True)
 class Header:
-    """The two-column header block, as lines of text."""
+    """The two-column header block, as lines of text: the issuing authority (left; a short
+    rule goes under its last line) and the national name over the motto (right; the motto is
+    ruled underneath)."""
 
-    authority: str
-    number: str
+    authority: tuple[str, ...]
     motto: tuple[str, str]
-    place_date: str
 
 
 def header(settings: PublicationSettings) -> Header:
-    return Header(
-        authority=settings.authority,
-        number=f"Số: {settings.decision}",
-        motto=MOTTO,
-        place_date=f"{settings.place or settings.province}, {long_date(settings.decision_date)}",
-    )
+    return Header(authority=settings.authority_lines, motto=MOTTO)
 
 
 def attached_to(settings: PublicationSettings) -> str:

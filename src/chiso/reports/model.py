@@ -44,6 +44,8 @@ class Figure:
     caption: str = ""
     # Width on the page, as a share of the text width.
     width: float = 1.0
+    # Which chart it is ("xep-hang", "linh-vuc", …): the example files and tests find it by name.
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,10 @@ class Report:
     @property
     def file_title(self) -> str:
         return f"{self.title} — {self.subtitle}" if self.subtitle else self.title
+
+    def figures(self) -> list[Figure]:
+        """Every chart of the report, in order."""
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
 
 
 def cells(*texts: str | Cell) -> tuple[Cell, ...]:

@@ -35,6 +35,7 @@ def province_report(
     sipas: Sequence[Mapping[str, Any]] | None = None,
     sipas_level: float = 0.95,
     service: Sequence[Mapping[str, Any]] | None = None,
+    service_note: str = "",
 ) -> Report:
     """The report's content (see the module docstring for the inputs)."""
     blocks = publication["blocks"]
@@ -45,7 +46,7 @@ def province_report(
     if sipas:
         sections.append(_sipas_section(sipas, sipas_level))
     if service:
-        sections.append(service_section(service, f"tỉnh {province}"))
+        sections.append(service_section(service, f"tỉnh {province}", service_note))
     return Report(
         title=f"Kết quả Chỉ số cải cách hành chính năm {publication['year']}",
         subtitle=f"Báo cáo tổng hợp các cơ quan, đơn vị tỉnh {province}",
@@ -129,7 +130,7 @@ def _block_sections(block: Mapping[str, Any]) -> list[Section]:
     sections = [
         Section(
             block["block_title"],
-            (Figure(charts.ranking_spec(block)), _ranking_table(block)),
+            (Figure(charts.ranking_spec(block), name="xep-hang"), _ranking_table(block)),
             new_page=True,
         )
     ]
@@ -201,7 +202,9 @@ def _movers_section(block: Mapping[str, Any]) -> Section | None:
         f"{len(down)} đơn vị giảm nhiều nhất về chỉ số (đơn vị có kết quả cả hai năm)."
     )
     spec = charts.slope_spec(block)
-    return Section("Đơn vị tăng, giảm nhiều nhất", (Paragraph(intro), Figure(spec), table), 2)
+    return Section(
+        "Đơn vị tăng, giảm nhiều nhất", (Paragraph(intro), Figure(spec, name="tang-giam"), table), 2
+    )
 
 
 def _heatmap_section(block: Mapping[str, Any]) -> Section | None:
@@ -219,7 +222,7 @@ def _heatmap_section(block: Mapping[str, Any]) -> Section | None:
         "So sánh theo lĩnh vực",
         (
             Paragraph(intro),
-            Figure(charts.field_heatmap_spec(block, rows)),
+            Figure(charts.field_heatmap_spec(block, rows), name="linh-vuc"),
             Paragraph(f"Các lĩnh vực: {legend}.", note=True),
         ),
         2,
@@ -239,6 +242,6 @@ def _sipas_section(rows: Sequence[Mapping[str, Any]], level: float) -> Section:
     )
     return Section(
         "Mức độ hài lòng của người dân, tổ chức (SIPAS)",
-        (Paragraph(intro), Figure(spec), sipas_table(rows, "Đơn vị", level)),
+        (Paragraph(intro), Figure(spec, name="sipas-don-vi"), sipas_table(rows, "Đơn vị", level)),
         new_page=True,
     )

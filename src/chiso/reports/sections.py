@@ -122,15 +122,16 @@ def sipas_unit_section(rows: Sequence[Mapping[str, Any]], name: str, level: floa
     )
     return Section(
         "Mức độ hài lòng của người dân, tổ chức (SIPAS)",
-        (Paragraph(intro), Figure(spec), sipas_table(rows, "Yếu tố", level)),
+        (Paragraph(intro), Figure(spec, name="sipas"), sipas_table(rows, "Yếu tố", level)),
     )
 
 
 # --- service quality ----------------------------------------------------------------------------
 
 
-def service_section(rows: Sequence[Mapping[str, Any]], name: str) -> Section:
-    """A trend chart of the indicators and a table of each one's first and latest value."""
+def service_section(rows: Sequence[Mapping[str, Any]], name: str, note: str = "") -> Section:
+    """A trend chart of the indicators and a table of each one's first and latest value;
+    `note` says where the values come from (e.g. that they are synthetic)."""
     spec = charts.trend_spec(
         rows, title=f"Chỉ tiêu chất lượng phục vụ theo kỳ: {name}", y_title="Giá trị"
     )
@@ -160,9 +161,13 @@ def service_section(rows: Sequence[Mapping[str, Any]], name: str) -> Section:
         "Các chỉ tiêu chất lượng phục vụ người dân, doanh nghiệp (Bộ chỉ số theo Quyết định "
         "766/QĐ-TTg) tính từ dữ liệu hồ sơ, theo từng kỳ."
     )
-    return Section(
-        "Chất lượng phục vụ người dân, doanh nghiệp", (Paragraph(intro), Figure(spec), table)
+    blocks = (
+        Paragraph(intro),
+        *((Paragraph(note, note=True),) if note else ()),
+        Figure(spec, name="chat-luong-phuc-vu"),
+        table,
     )
+    return Section("Chất lượng phục vụ người dân, doanh nghiệp", blocks)
 
 
 # --- criteria appendix --------------------------------------------------------------------------

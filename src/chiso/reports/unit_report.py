@@ -37,10 +37,12 @@ def unit_report(
     sipas: Sequence[Mapping[str, Any]] | None = None,
     sipas_level: float = 0.95,
     service: Sequence[Mapping[str, Any]] | None = None,
+    service_note: str = "",
 ) -> Report:
     """The report's content. `criteria`: the unit's leaf rows (criterion, title, field, points,
     max, applies, counted, missing); `titles`: criterion code → title for the criteria above the
-    leaves (the method's titles), used for subtotal rows."""
+    leaves (the method's titles), used for subtotal rows; `service`: measured service-quality
+    values, with `service_note` saying where they come from."""
     numbers = Numbers.of(document)
     unit = document["unit"]
     sections = [
@@ -51,7 +53,7 @@ def unit_report(
     if sipas:
         sections.append(sipas_unit_section(sipas, unit["name"], sipas_level))
     if service:
-        sections.append(service_section(service, unit["name"]))
+        sections.append(service_section(service, unit["name"], service_note))
     if criteria:
         sections += criteria_sections(criteria, titles or {}, numbers)
     return Report(
@@ -203,6 +205,6 @@ def _history_section(document: Mapping[str, Any], numbers: Numbers) -> Section |
     )
     blocks: list[Any] = []
     if len(history) > 1:
-        blocks.append(Figure(charts.history_spec(document), width=0.8))
+        blocks.append(Figure(charts.history_spec(document), width=0.8, name="qua-cac-nam"))
     blocks.append(table)
     return Section("Kết quả qua các năm", tuple(blocks))

@@ -3,9 +3,15 @@ written by `chiso.reports` on the first request and kept under `$CHISO_DATA_DIR/
 
 A file's name carries a key hashed from everything it is made of — the snapshots it reads (id,
 input hash, publication time), the published years its history reads, the year's SIPAS
-snapshot, and the generator version — so a cached file never goes stale: a new publication
-makes a new key. Files are written to a temporary name and renamed, so a reader never sees half
-a file. Nothing exists for a year the council has not approved.
+snapshot, the service-quality figures, and the generator version — so a cached file never goes
+stale: a new publication makes a new key. Files are written to a temporary name and renamed, so
+a reader never sees half a file. Nothing exists for a year the council has not approved.
+
+Service-quality indicators (Decision 766) come in through one hook, so that this module never
+imports the app that measures them: the setting ``CHISO_SERVICE_INDICATORS``, the dotted path of
+a function ``(*, year: int, unit: str | None) -> ServiceFigures | None`` (``unit`` None: the
+province as a whole). It must return only *published* figures. Unset, or returning None, the
+reports simply have no service-quality section.
 """
 
 from __future__ import annotations
@@ -14,14 +20,16 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.module_loading import import_string
 
-from chiso.reports import province_report, unit_report
+from chiso.reports import province_report, render_docx, render_pdf, unit_report
+from chiso.reports.model import Report
 from chiso.web.public.documents import unit_document
 from chiso.web.publishing.downloads import publication_document
 from chiso.web.publishing.models import SipasSnapshot, Snapshot
@@ -33,9 +41,10 @@ from chiso.web.publishing.selectors import (
 )
 
 # Bump when a report's content or look changes: files of the old version are not reused.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
+WRITERS: dict[str, Callable[[Report], bytes]] = {"pdf": render_pdf.write, "docx": render_docx.write}
 
 
 @dataclass(frozen=True)
@@ -46,19 +55,48 @@ class ReportFile:
     content_type: str
 
 
+@dataclass(frozen=True)
+class ServiceFigures:
+    """Published service-quality values for a report.
+
+    `rows`: ``{"period": "2024-03", "indicator": "Hồ sơ giải quyết đúng hạn (%)", "value":
+    96.2}`` — periods as ISO text (a month, a quarter ``2024-Q1`` or a year), one row per
+    indicator and period; `key`: what they were read from (e.g. the published snapshot's id and
+    inputs hash), part of the cached file's key; `note`: printed under the section's
+    introduction (e.g. that the values are synthetic)."""
+
+    rows: Sequence[Mapping[str, Any]]
+    key: str
+    note: str = ""
+
+
+def service_figures(year: int, unit: str | None) -> ServiceFigures | None:
+    """The service-quality figures the hook ``CHISO_SERVICE_INDICATORS`` gives for `unit` (None:
+    the province) in `year`; None without a hook or without figures."""
+    path = getattr(settings, "CHISO_SERVICE_INDICATORS", "")
+    if not path:
+        return None
+    found = import_string(path)(year=year, unit=unit)
+    if found is not None and not isinstance(found, ServiceFigures):
+        raise TypeError(f"{path} returned {type(found).__name__}, not ServiceFigures")
+    return found if found is not None and found.rows else None
+
+
 def unit_report_file(year: int, block: str, unit: str, fmt: str) -> ReportFile | None:
     """The report of `unit` in the published `block` of `year`; None when not published."""
     snapshot = snapshot_of(year, block)
     if snapshot is None or not any(r["unit"] == unit for r in snapshot.ranking or ()):
         return None
     sipas = sipas_snapshot_of(year)
-    key = _key("unit", fmt, [snapshot], unit, _published_state(), _sipas_state(sipas))
+    service = service_figures(year, unit)
+    parts = (unit, _published_state(), _sipas_state(sipas), _service_state(service))
+    key = _key("unit", fmt, [snapshot], *parts)
     name = f"chiso-{year}-{block}-{_safe(unit)}-bao-cao.{fmt}"
 
     def write() -> bytes:
-        full = snapshot_of(year, block, full=True)
-        assert full is not None
-        return _unit_bytes(full, unit, sipas, fmt)
+        report = unit_report_content(year, block, unit, sipas=sipas, service=service)
+        assert report is not None
+        return WRITERS[fmt](report)
 
     return _cached(year, key, name, fmt, write)
 
@@ -69,35 +107,73 @@ def province_report_file(year: int, fmt: str) -> ReportFile | None:
     if not snapshots:
         return None
     sipas = sipas_snapshot_of(year)
-    key = _key("province", fmt, snapshots, "", _published_state(), _sipas_state(sipas))
+    service = service_figures(year, None)
+    parts = ("", _published_state(), _sipas_state(sipas), _service_state(service))
+    key = _key("province", fmt, snapshots, *parts)
 
     def write() -> bytes:
-        publication = publication_document(year)
-        assert publication is not None
-        writer = province_report.write_pdf if fmt == "pdf" else province_report.write_docx
-        return writer(publication, sipas=province_sipas(sipas), sipas_level=_level(sipas))
+        report = province_report_content(year, sipas=sipas, service=service)
+        assert report is not None
+        return WRITERS[fmt](report)
 
     return _cached(year, key, f"chiso-{year}-bao-cao.{fmt}", fmt, write)
 
 
-# --- documents ----------------------------------------------------------------------------------
+# --- contents -----------------------------------------------------------------------------------
 # The province report reads the year's publication document, as the decision annex does
 # (`chiso.web.publishing.downloads.publication_document`).
 
+_UNSET: Any = object()
 
-def _unit_bytes(snapshot: Snapshot, unit: str, sipas: SipasSnapshot | None, fmt: str) -> bytes:
-    document = unit_document(snapshot, unit, unit_history(unit))
-    assert document is not None
+
+def unit_report_content(
+    year: int,
+    block: str,
+    unit: str,
+    *,
+    sipas: SipasSnapshot | None = _UNSET,
+    service: ServiceFigures | None = _UNSET,
+) -> Report | None:
+    """What the unit's report says (both formats draw it); None when not published. `sipas`
+    and `service` default to the year's published ones (passed in when already read)."""
+    snapshot = snapshot_of(year, block, full=True)
+    document = unit_document(snapshot, unit, unit_history(unit)) if snapshot else None
+    if snapshot is None or document is None:
+        return None
+    sipas = sipas_snapshot_of(year) if sipas is _UNSET else sipas
+    service = service_figures(year, unit) if service is _UNSET else service
     method = snapshot.extras["method"]
     leaves = [leaf for leaf in snapshot.results["leaves"] if leaf["unit"] == unit]
-    writer = unit_report.write_pdf if fmt == "pdf" else unit_report.write_docx
-    return writer(
+    return unit_report.unit_report(
         document,
         province=method["jurisdiction"],
         criteria=[{**x, "title": method["titles"].get(x["criterion"], "")} for x in leaves],
         titles=method["titles"],
         sipas=unit_sipas(sipas, unit),
         sipas_level=_level(sipas),
+        service=service.rows if service else None,
+        service_note=service.note if service else "",
+    )
+
+
+def province_report_content(
+    year: int,
+    *,
+    sipas: SipasSnapshot | None = _UNSET,
+    service: ServiceFigures | None = _UNSET,
+) -> Report | None:
+    """What the province report of `year` says; None before publication."""
+    publication = publication_document(year)
+    if publication is None:
+        return None
+    sipas = sipas_snapshot_of(year) if sipas is _UNSET else sipas
+    service = service_figures(year, None) if service is _UNSET else service
+    return province_report.province_report(
+        publication,
+        sipas=province_sipas(sipas),
+        sipas_level=_level(sipas),
+        service=service.rows if service else None,
+        service_note=service.note if service else "",
     )
 
 
@@ -147,6 +223,10 @@ def _published_state() -> list[list[Any]]:
 
 def _sipas_state(sipas: SipasSnapshot | None) -> list[Any] | None:
     return [sipas.pk, sipas.answers_hash, sipas.published_at.isoformat()] if sipas else None
+
+
+def _service_state(service: ServiceFigures | None) -> list[str] | None:
+    return [service.key, service.note] if service else None
 
 
 def _key(kind: str, fmt: str, snapshots: Iterable[Snapshot], *parts: Any) -> str:

@@ -37,7 +37,7 @@ from chiso.web.publishing.models import Publication, Snapshot
 from chiso.web.publishing.selectors import snapshots_published
 
 # Bump when a writer changes what it writes: cached files of the old version are not reused.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 SCHEMA = "chiso.publication.year/1"
 
 
