@@ -108,7 +108,7 @@ def test_a_tiny_run_writes_its_section(tmp_path: Path) -> None:
         settings, write=path, command="test", date="2024-01-02", quick=True, say=lambda _: None
     )
     text = path.read_text(encoding="utf-8")
-    assert text.count(bench.START) == 1 and "2024-01-02" in text and "from the cache" in text
+    assert text.count(bench.START) == 1 and "2024-01-02" in text and "taken from the cache" in text
 
 
 def test_a_pandas_run_over_its_cap_is_stopped_and_reported(tmp_path: Path) -> None:
