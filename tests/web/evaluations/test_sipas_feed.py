@@ -66,8 +66,27 @@ def test_units_below_the_minimum_sample_or_without_answers_are_listed_not_fed(
 ) -> None:
     feed = survey_feed_sipas(period=period, document=document, source="s", by=admin_user)
     assert feed.below_min_sample == {"TN.STP"}  # 10 respondents < min_sample 30
-    assert "TN.BDT" in feed.without_estimate
     assert score_of(period, "TN.STP", "8.1.1").appraised_value == ""
+    without = {**document, "units": [u for u in document["units"] if u["unit"] != "TN.SNV"]}
+    feed = survey_feed_sipas(period=period, document=without, source="s", by=admin_user)
+    assert feed.without_estimate == {"TN.SNV"}
+
+
+def test_a_criterion_the_unit_is_exempt_from_is_skipped_with_the_reason(
+    period: Period, admin_user: Any
+) -> None:
+    # Ban Dân tộc is exempt from the SIPAS criteria in the model method; an estimate for it
+    # (e.g. from a province-wide survey) is not written and the refusal does not stop the rest.
+    questionnaire = load_questionnaire(resolve_questionnaire("service-user-2024"))
+    frame = answers({"TN.SNV": (40, 5), "TN.BDT": (40, 4)})
+    result = estimate_sipas(questionnaire, frame, bootstrap=100, seed=5)
+    document = sipas_document(questionnaire, result, names={}, answers_hash="x")
+    feed = survey_feed_sipas(period=period, document=document, source="s", by=admin_user)
+    assert {u for u, _ in feed.filled} == {"TN.SNV"}
+    assert set(feed.exempt) == {("TN.BDT", c) for c in ("8.1.1", "8.1.2", "8.1.3", "8.1.4")}
+    assert all(feed.exempt.values())  # the method's reason
+    assert "TN.BDT" not in feed.without_estimate | feed.below_min_sample
+    assert score_of(period, "TN.BDT", "8.1.1").appraised_value == ""
 
 
 def test_feeding_twice_changes_nothing_the_second_time(

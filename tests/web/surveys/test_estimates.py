@@ -245,7 +245,9 @@ def test_nothing_to_estimate_is_said_on_the_page(
 def test_feeding_the_par_index_from_the_published_document(
     admin: Any, chair: Any, tn_units: Any, period: Period, tmp_path: Path
 ) -> None:
-    survey = answered_survey(admin, tmp_path, PLAN)
+    # TN.STP answers too little; TN.BDT answers, but the method exempts it from SIPAS criteria.
+    plan = {"TN.SNV": PLAN["TN.SNV"], "TN.STP": [4, 4, 2], "TN.BDT": PLAN["TN.STP"]}
+    survey = answered_survey(admin, tmp_path, plan)
     with pytest.raises(ValidationError, match="chưa gắn với kỳ đánh giá"):
         survey_feed_par(survey=survey, by=admin)
     survey_link_period(survey=survey, period=period, by=admin)
@@ -268,13 +270,16 @@ def test_feeding_the_par_index_from_the_published_document(
     assert float(score.appraised_value) == pytest.approx(snv["nodes"]["TCDV"]["estimate"])
     assert float(score.appraised_value) == pytest.approx(87.5)
     assert "/2025/sipas/" in score.appraisal_reason
-    # TN.BDT answered, but below the minimum sample: listed with the reason, not fed.
+    # Below the minimum sample, or exempt: listed with the reason, not fed.
+    assert score_of(period, "TN.STP", "8.1.1").appraised_value == ""
     assert score_of(period, "TN.BDT", "8.1.1").appraised_value == ""
     assert "Dưới cỡ mẫu tối thiểu (5 người trả lời)" in html
+    assert "Tiêu chí 8.1.1 không áp dụng cho đơn vị" in html
     assert "8.1.1, 8.1.2, 8.1.3, 8.1.4" in html
     event = AuditEvent.objects.get(action="survey.feed_par")
-    assert '"below_min_sample": ["TN.BDT"]' in event.new
-    assert '"filled": ["TN.SNV", "TN.STP"]' in event.new
+    assert '"below_min_sample": ["TN.STP"]' in event.new
+    assert '"exempt": ["TN.BDT"]' in event.new
+    assert '"filled": ["TN.SNV"]' in event.new
 
 
 def test_the_survey_page_links_the_draft(admin: Any, tn_units: Any, tmp_path: Path) -> None:

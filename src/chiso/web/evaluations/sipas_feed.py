@@ -11,6 +11,8 @@ Decisions (docs/howto/run-a-survey.md):
   to score, and its leaves stay as they were (empty → the method's missing-input rule). The result
   lists those units so the reform office sees them;
 - a unit with no estimate for the node (no valid answer) is listed the same way;
+- a criterion the method exempts the unit from (e.g. Ban Dân tộc and the procedure criteria) is
+  not applicable: it is skipped and listed with the method's reason, never written;
 - the value written is the estimate rounded to 4 decimals — the text an appraiser sees is the
   number used.
 """
@@ -28,7 +30,7 @@ from chiso.engine import ScoreRow
 from chiso.io.sipas_document import SIPAS_SCHEMA, node_estimates
 from chiso.web.accounts import policy
 from chiso.web.evaluations.models import Period
-from chiso.web.evaluations.selectors import method_items, period_methods
+from chiso.web.evaluations.selectors import exemptions_for, method_items, period_methods
 from chiso.web.evaluations.services import (
     SURVEY_STATES,
     _locked,
@@ -36,6 +38,8 @@ from chiso.web.evaluations.services import (
     _survey_updates,
 )
 from chiso.web.evaluations.workflow import require_state
+from chiso.web.units.models import Unit
+from chiso.web.units.selectors import engine_units
 
 DECIMALS = 4
 
@@ -48,6 +52,7 @@ class SipasFeed:
     filled: list[tuple[str, str]] = field(default_factory=list)  # (unit, criterion)
     below_min_sample: set[str] = field(default_factory=set)
     without_estimate: set[str] = field(default_factory=set)
+    exempt: dict[tuple[str, str], str] = field(default_factory=dict)  # (unit, criterion) → why
 
 
 def sipas_leaves(period: Period) -> dict[str, list[tuple[str, str]]]:
@@ -93,6 +98,7 @@ def _rows(
     rows: list[ScoreRow] = []
     errors: dict[tuple[str, str], float] = {}
     leaves = sipas_leaves(period)
+    methods = period_methods(period)
     if not leaves:
         raise ValidationError(
             "bộ tiêu chí của kỳ đánh giá không có tiêu chí SIPAS nào ghi rõ nút của phiếu (node)"
@@ -100,6 +106,10 @@ def _rows(
     known = {n["code"] for n in document["nodes"]}
     for block, pairs in leaves.items():
         units = _units_of(period, block)
+        exempt = {
+            unit.code: exemptions_for(methods[block], unit)
+            for unit in engine_units(Unit.objects.filter(code__in=units))
+        }
         for criterion, node in pairs:
             if node not in known:
                 raise ValidationError(
@@ -109,7 +119,9 @@ def _rows(
             estimates = node_estimates(document, node)
             for unit in units:
                 value = estimates.get(unit)
-                if value is None:
+                if criterion in exempt.get(unit, {}):
+                    feed.exempt[(unit, criterion)] = exempt[unit][criterion]
+                elif value is None:
                     feed.without_estimate.add(unit)
                 elif not value["ranked"]:
                     feed.below_min_sample.add(unit)

@@ -268,6 +268,10 @@ def feed(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "below": [{"unit": u, "name": names.get(u, u)} for u in sorted(outcome.below_min_sample)],
         "without": [{"unit": u, "name": names.get(u, u)} for u in sorted(outcome.without_estimate)],
+        "exempt": [
+            {"unit": u, "name": names.get(u, u), "criterion": c, "why": why}
+            for (u, c), why in sorted(outcome.exempt.items())
+        ],
         "min_sample": snapshot.document["about"]["min_sample"],
     }
     return render(request, "surveys/feed_result.html", context)

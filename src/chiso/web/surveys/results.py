@@ -156,6 +156,7 @@ def survey_feed_par(*, survey: Survey, by: Any) -> SipasFeed:
                 "filled": sorted({unit for unit, _criterion in feed.filled}),
                 "below_min_sample": sorted(feed.below_min_sample),
                 "without_estimate": sorted(feed.without_estimate),
+                "exempt": sorted({unit for unit, _criterion in feed.exempt}),
             },
             reason=source,
         )
