@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import pytest
@@ -44,6 +45,8 @@ def test_the_public_ranking_and_its_twins(published: ServiceSnapshot, client: Cl
     assert SYNTHETIC in html
     department = _first(published, "department")
     assert department["name"] in html and "<svg" in html
+    widths = re.findall(r'<rect width="([^"]*)" height="12"', html)
+    assert widths and all(float(w) >= 0 for w in widths)  # never a decimal comma in SVG
     assert f'href="/chat-luong/2025/{department["unit"]}/"' in html
 
     data = client.get("/chat-luong/2025.json").json()

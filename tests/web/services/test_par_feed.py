@@ -125,8 +125,8 @@ def test_the_appraiser_sees_both_and_a_flag_where_they_differ(
     appraiser = Client()
     appraiser.force_login(RoleAssignmentFactory(appraiser=True).user)
     stp = appraiser.get("/quan-ly/tham-dinh/TN.STP/").content.decode()
-    measured = f"{rate(published, 'TN.STP', '2.1'):.2f}"
-    assert "Số liệu đo từ hồ sơ một cửa" in stp and measured in stp
+    measured = f"{rate(published, 'TN.STP', '2.1'):.2f}".replace(".", ",")
+    assert f"Số liệu đo từ hồ sơ một cửa: <strong>{measured} %</strong>" in stp
     assert "dữ liệu tổng hợp" in stp  # the snapshot was computed from synthetic records
     assert stp.count(FLAG) == 1  # only the on-time leaf has a claim that differs
     sct = appraiser.get("/quan-ly/tham-dinh/TN.SCT/").content.decode()

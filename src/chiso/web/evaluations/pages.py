@@ -82,6 +82,10 @@ class Row:
         return isinstance(self.form, AppraisalForm)
 
     @property
+    def measured_text(self) -> str:
+        return value_text(self.tree.node, self.measured.value) if self.measured else ""
+
+    @property
     def measured_differs(self) -> bool:
         """Whether the unit's own claim differs from the value the records measured."""
         score, measured = self.tree.score, self.measured

@@ -34,6 +34,7 @@ from chiso.web.services.views import procedures_page, ranking_page, unit_page
 from chiso.web.units.models import Unit
 
 KINDS = ("service.import", "service.generate", "service.compute")
+SHOWN = 1000  # overdue dossiers listed on the page; the CSV has them all
 OVERDUE_COLUMNS = (
     "period", "unit_code", "procedure_code", "dossier_id", "received_at", "due_at",
     "end_at", "finished", "requests", "basis", "net_days",
@@ -237,14 +238,18 @@ def overdue(request: HttpRequest, pk: int, unit: str, fmt: str = "html") -> Http
         name = f"chiso-tre-han-{snap.spec}-{unit}-{period}.csv"
         return csv_response(frame.to_dicts(), OVERDUE_COLUMNS, name, public=False)
     names = {p["procedure"]: p["procedure_name"] for p in part.document["procedures"]}
+    rows = [
+        {**row, "procedure_name": names.get(row["procedure_code"]) or ""}
+        for row in frame.head(SHOWN).to_dicts()
+    ]
     context = {
         "snapshot": snap,
         "part": part,
         "period": period,
         "procedure": procedure,
-        "rows": frame.head(1000).to_dicts(),
+        "rows": rows,
         "count": frame.height,
-        "names": names,
+        "shown": SHOWN,
         "base": _base(snap),
         "periods": snap.periods,
     }
