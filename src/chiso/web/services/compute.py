@@ -112,6 +112,7 @@ def compute(
         raise ComputeError([Problem("SVC050", "store", {"table": "dossiers"})])
     stages = [*GRAINS[grain_of(spec)], "procedures", "overdue", "done"]
     con = connect(root)
+    con.execute("SET enable_progress_bar = false")  # a worker's log is no terminal
     try:
         problems = check_store(con)
         if problems:
