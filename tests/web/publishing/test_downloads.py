@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from chiso.web.evaluations.models import Period, PeriodState
 from chiso.web.jobs.models import Job, JobState
+from chiso.web.public.report_files import cache_dir as report_cache_dir
 from chiso.web.publishing.downloads import FILES, cache_dir
 from chiso.web.publishing.publication import publication_decision_set
 from tests.web.publishing.helpers import publish_example
@@ -98,6 +99,7 @@ def test_the_public_pages_link_the_downloads(client: Client, two_years: Any) -> 
     html = client.get("/2024/tai-ve/").content.decode()
     for name in FILES:
         assert f'href="/2024/tai-ve/{name}"' in html
+    assert 'href="/2024/bao-cao.pdf"' in html and 'href="/2024/bao-cao.docx"' in html
     assert "tạo khi tải lần đầu" in html
     client.get("/2024/tai-ve/phu-luc.docx")
     assert "KB" in client.get("/2024/tai-ve/").content.decode()
@@ -112,11 +114,15 @@ def test_the_office_makes_the_files_ahead_in_the_background(
     assert response.status_code == 302
     job = Job.objects.get(kind="publication.generate")
     assert job.state == JobState.DONE, job.error
-    assert job.params == {"year": 2024} and job.target == "period:2024"
-    assert sorted(job.result["files"]) == sorted(FILES)
-    assert (job.progress_done, job.progress_total) == (len(FILES), len(FILES))
+    assert job.params == {"year": 2024, "units": False} and job.target == "period:2024"
+    reports = ["bao-cao.pdf", "bao-cao.docx"]  # the province report
+    assert sorted(job.result["files"]) == sorted([*FILES, *reports])
+    assert job.result["unit_reports"] == 0
+    assert (job.progress_done, job.progress_total) == (len(FILES) + 2, len(FILES) + 2)
     made = {p.name.split("-", 1)[1] for p in (cache_dir() / "2024").iterdir()}
     assert made == set(FILES)
+    made = {p.name.split("-", 1)[1] for p in (report_cache_dir() / "2024").iterdir()}
+    assert made == {"chiso-2024-bao-cao.pdf", "chiso-2024-bao-cao.docx"}
     page = client.get("/quan-ly/cong-bo/2024/").content.decode()
     assert "Lần tạo gần nhất: Hoàn thành." in page
 
@@ -147,10 +153,12 @@ def test_a_request_during_generation_waits_instead_of_doing_it_twice(
         state=JobState.RUNNING,
         params={"year": 2024},
     )
-    response = client.get("/2024/tai-ve/phu-luc.pdf")
-    assert response.status_code == 503 and response["Retry-After"] == "15"
-    assert "đang được tạo" in response.content.decode()
+    for url in ("/2024/tai-ve/phu-luc.pdf", "/2024/bao-cao.pdf"):
+        response = client.get(url)
+        assert response.status_code == 503 and response["Retry-After"] == "15", url
+        assert "đang được tạo" in response.content.decode()
     assert not (cache_dir() / "2024").exists()
+    assert not (report_cache_dir() / "2024").exists()
     Job.objects.update(state=JobState.DONE)
     assert client.get("/2024/tai-ve/phu-luc.pdf").status_code == 200
 
@@ -162,3 +170,29 @@ def test_the_job_refuses_a_year_without_results(admin_user: Any, db: None) -> No
 
     with pytest.raises(ValidationError):
         job_start(kind="publication.generate", params={"year": 2030}, by=admin_user)
+
+
+def test_the_job_makes_every_units_report_when_asked(
+    admin_user: Any, chair: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from chiso.web.jobs.services import job_start
+    from chiso.web.public.report_files import unit_report_file
+    from tests.web.publishing.helpers import example_rows, example_units
+
+    # A small province: two districts, so that the test makes few files.
+    units = example_units("huyen")[:2]
+    codes = {u.code for u in units}
+    rows = [r for r in example_rows(2024, "huyen") if r.unit in codes]
+    publish_example(2024, "huyen", by=chair, units=units, rows=rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(
+            kind="publication.generate", params={"year": 2024, "units": True}, by=admin_user
+        )
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.error
+    assert job.result["unit_reports"] == 4
+    assert job.progress_total == len(FILES) + 2 + 4
+    for unit in sorted(codes):
+        for fmt in ("pdf", "docx"):
+            found = unit_report_file(2024, "huyen", unit, fmt, generate=False)
+            assert found is not None and found.path.stat().st_size > 10_000, (unit, fmt)

@@ -64,7 +64,7 @@ JOB_KINDS: dict[str, JobKind] = {
             name="publication.generate",
             func="chiso.web.publishing.publication_jobs.publication_generate",
             check="chiso.web.publishing.publication_jobs.generate_params",
-            title=_("Tạo các tệp công bố (phụ lục, dữ liệu mở)"),
+            title=_("Tạo các tệp công bố (phụ lục, dữ liệu mở, báo cáo)"),
             action=Action.PERIOD_MANAGE,
         ),
         # Decision 766 service quality (chiso.web.services.jobs).

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from chiso.reports import province_report, render_docx, render_pdf, unit_report
 from chiso.reports.model import Report
@@ -45,6 +46,10 @@ GENERATOR_VERSION = "2"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
 WRITERS: dict[str, Callable[[Report], bytes]] = {"pdf": render_pdf.write, "docx": render_docx.write}
+REPORT_TITLES = {
+    "pdf": _("Báo cáo tổng hợp của tỉnh: xếp hạng, biểu đồ, SIPAS (PDF)"),
+    "docx": _("Báo cáo tổng hợp của tỉnh: xếp hạng, biểu đồ, SIPAS (Word)"),
+}
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,11 @@ def service_figures(year: int, unit: str | None) -> ServiceFigures | None:
     return found if found is not None and found.rows else None
 
 
-def unit_report_file(year: int, block: str, unit: str, fmt: str) -> ReportFile | None:
-    """The report of `unit` in the published `block` of `year`; None when not published."""
+def unit_report_file(
+    year: int, block: str, unit: str, fmt: str, *, generate: bool = True
+) -> ReportFile | None:
+    """The report of `unit` in the published `block` of `year`; None when not published. With
+    `generate` false a file not made yet is not made (its `path` does not exist)."""
     snapshot = snapshot_of(year, block)
     if snapshot is None or not any(r["unit"] == unit for r in snapshot.ranking or ()):
         return None
@@ -98,11 +106,12 @@ def unit_report_file(year: int, block: str, unit: str, fmt: str) -> ReportFile |
         assert report is not None
         return WRITERS[fmt](report)
 
-    return _cached(year, key, name, fmt, write)
+    return _cached(year, key, name, fmt, write, generate=generate)
 
 
-def province_report_file(year: int, fmt: str) -> ReportFile | None:
-    """The province report of `year`: every published block; None before publication."""
+def province_report_file(year: int, fmt: str, *, generate: bool = True) -> ReportFile | None:
+    """The province report of `year`: every published block; None before publication. With
+    `generate` false a file not made yet is not made (its `path` does not exist)."""
     snapshots = list(snapshots_published().filter(period__year=year))
     if not snapshots:
         return None
@@ -116,7 +125,35 @@ def province_report_file(year: int, fmt: str) -> ReportFile | None:
         assert report is not None
         return WRITERS[fmt](report)
 
-    return _cached(year, key, f"chiso-{year}-bao-cao.{fmt}", fmt, write)
+    return _cached(year, key, f"chiso-{year}-bao-cao.{fmt}", fmt, write, generate=generate)
+
+
+def province_report_listing(year: int) -> list[dict[str, Any]]:
+    """The province report's files for a downloads list (name, title, URL, size when made),
+    in the shape of `chiso.web.publishing.downloads.file_listing`; empty before publication."""
+    rows = []
+    for fmt, title in REPORT_TITLES.items():
+        found = province_report_file(year, fmt, generate=False)
+        if found is None:
+            return []
+        rows.append(
+            {
+                "name": f"bao-cao.{fmt}",
+                "title": title,
+                "url": f"/{year}/bao-cao.{fmt}",
+                "size": found.path.stat().st_size if found.path.exists() else None,
+            }
+        )
+    return rows
+
+
+def unit_reports_of(year: int) -> list[tuple[str, str, str]]:
+    """(block, unit code, unit name) of every unit in the year's published rankings."""
+    return [
+        (snapshot.block, row["unit"], row["name"])
+        for snapshot in snapshots_published().filter(period__year=year).order_by("id")
+        for row in snapshot.ranking or ()
+    ]
 
 
 # --- contents -----------------------------------------------------------------------------------
@@ -241,10 +278,18 @@ def _key(kind: str, fmt: str, snapshots: Iterable[Snapshot], *parts: Any) -> str
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
-def _cached(year: int, key: str, filename: str, fmt: str, write: Callable[[], bytes]) -> ReportFile:
+def _cached(
+    year: int,
+    key: str,
+    filename: str,
+    fmt: str,
+    write: Callable[[], bytes],
+    *,
+    generate: bool = True,
+) -> ReportFile:
     folder = cache_dir() / str(year)
     path = folder / f"{key}-{filename}"
-    if not path.exists():
+    if generate and not path.exists():
         _write_atomic(path, write())
         # The same report made from older snapshots (before a new year was published).
         for old in folder.glob(f"*-{filename}"):

@@ -5,10 +5,13 @@ a 404 before the council's approval."""
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from chiso.web.public.report_files import ReportFile, province_report_file, unit_report_file
+from chiso.web.publishing.publication_jobs import generating
+from chiso.web.publishing.views import RETRY_SECONDS
 
 
 @require_safe
@@ -21,9 +24,15 @@ def unit_report(request: HttpRequest, year: str, block: str, unit: str, fmt: str
 
 @require_safe
 def province_report(request: HttpRequest, year: str, fmt: str) -> HttpResponse:
-    found = province_report_file(int(year), fmt)
+    # While the background job makes the year's files, wait for it rather than do it twice.
+    busy = generating(int(year))
+    found = province_report_file(int(year), fmt, generate=not busy)
     if found is None:
         raise Http404(_("Chưa có kết quả công bố cho năm này."))
+    if not found.path.exists():
+        response = render(request, "publishing/preparing.html", {"year": year}, status=503)
+        response["Retry-After"] = str(RETRY_SECONDS)
+        return response
     return _send(request, found)
 
 

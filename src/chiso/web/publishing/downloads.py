@@ -299,8 +299,8 @@ def press_generated(year: int) -> str | None:
 
 
 def file_listing(year: int) -> list[dict[str, Any]]:
-    """The year's publication files for the downloads page: name, title, URL, and size when
-    already generated."""
+    """The year's publication files for the downloads page — the annexes, the open data and the
+    province report: name, title, URL, and size when already generated."""
     snapshots = year_snapshots(year)
     if not snapshots:
         return []
@@ -318,7 +318,11 @@ def file_listing(year: int) -> list[dict[str, Any]]:
                 "size": size,
             }
         )
-    return rows
+    # The province report (`chiso.web.public.report_files`, which reads this module: imported
+    # here, not at the top).
+    from chiso.web.public.report_files import province_report_listing
+
+    return rows + province_report_listing(year)
 
 
 def status_labels(year: int) -> list[str]:

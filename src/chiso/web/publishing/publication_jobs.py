@@ -1,11 +1,17 @@
-"""Background job "publication.generate": make every publication file of a published year
-ahead of the first download, so no public request waits while a large province's PDF is laid
-out. Started from the reform office's publication page, and again after the decision's number
-or date changes (which changes the annexes).
+"""Background job "publication.generate": make the publication files of a published year ahead
+of the first download, so no public request waits while a large province's PDF is laid out.
+Started from the reform office's publication page, and again after the decision's number or
+date changes (which changes the annexes).
+
+It makes the annexes and the open data (`downloads.FILES`), the province report (PDF and Word)
+and, when asked (`units`), every unit's report in both formats — for a province of several
+hundred communes that is the long part, hence a progress report after every file. Files already
+in the cache are found, not made again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,11 +19,18 @@ from django.utils.translation import gettext
 
 from chiso.web.jobs.models import ACTIVE_STATES, Job
 from chiso.web.jobs.progress import JobError
+from chiso.web.public.report_files import (
+    ReportFile,
+    province_report_file,
+    unit_report_file,
+    unit_reports_of,
+)
 from chiso.web.publishing.downloads import FILES, publication_file, year_published
 
 __all__ = ["GENERATE", "dedupe_key", "generate_params", "generating", "publication_generate"]
 
 GENERATE = "publication.generate"
+FORMATS = ("pdf", "docx")
 
 
 def dedupe_key(year: int) -> str:
@@ -30,7 +43,8 @@ def generating(year: int) -> bool:
 
 
 def generate_params(params: dict[str, Any]) -> dict[str, Any]:
-    """`{"year": 2024}` for a published year; else a ValidationError saying why."""
+    """`{"year": 2024, "units": false}` for a published year; else a ValidationError saying
+    why. `units`: also every unit's report."""
     raw = params.get("year")
     try:
         year = int(str(raw))
@@ -42,19 +56,53 @@ def generate_params(params: dict[str, Any]) -> dict[str, Any]:
         raise ValidationError(
             gettext("Năm %(year)d chưa có kết quả công bố để tạo tệp.") % {"year": year}
         )
-    return {"year": year}
+    return {"year": year, "units": bool(params.get("units", False))}
 
 
 def publication_generate(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
     """Generate (or find in the cache) each file of the year, reporting after each."""
     year = params["year"]
-    names = list(FILES)
-    sizes = {}
-    for done, name in enumerate(names):
-        report(done, len(names), gettext("Đang tạo %(name)s") % {"name": name})
-        found = publication_file(year, name)
+    steps = _steps(year, units=bool(params.get("units")))
+    sizes: dict[str, int] = {}
+    for done, (name, label, make) in enumerate(steps):
+        report(done, len(steps), gettext("Đang tạo %(name)s") % {"name": label})
+        found = make()
         if found is None:
             raise JobError(gettext("Năm %(year)d không còn kết quả công bố.") % {"year": year})
         sizes[name] = found.path.stat().st_size
-    report(len(names), len(names), gettext("Đã tạo xong các tệp công bố."))
-    return {"year": year, "files": sizes}
+    report(len(steps), len(steps), gettext("Đã tạo xong các tệp công bố."))
+    year_files = {name: size for name, size in sizes.items() if "/" not in name}
+    unit_files = len(sizes) - len(year_files)
+    return {"year": year, "files": year_files, "unit_reports": unit_files}
+
+
+Step = tuple[str, str, Callable[[], Any]]
+
+
+def _steps(year: int, *, units: bool) -> list[Step]:
+    """(name in the result, what the progress line says, the call that makes it)."""
+    steps: list[Step] = [(name, name, _year_file(year, name)) for name in FILES]
+    steps += [(f"bao-cao.{f}", f"bao-cao.{f}", _province(year, f)) for f in FORMATS]
+    if units:
+        steps += [
+            (
+                f"{block}/{unit}/bao-cao.{fmt}",
+                f"{name} ({fmt.upper()})",
+                _unit(year, block, unit, fmt),
+            )
+            for block, unit, name in unit_reports_of(year)
+            for fmt in FORMATS
+        ]
+    return steps
+
+
+def _year_file(year: int, name: str) -> Callable[[], Any]:
+    return lambda: publication_file(year, name)
+
+
+def _province(year: int, fmt: str) -> Callable[[], ReportFile | None]:
+    return lambda: province_report_file(year, fmt)
+
+
+def _unit(year: int, block: str, unit: str, fmt: str) -> Callable[[], ReportFile | None]:
+    return lambda: unit_report_file(year, block, unit, fmt)

@@ -158,7 +158,7 @@ def _apply(request: HttpRequest, period: Period) -> str | None:
                 _("Đã lưu số và ngày quyết định; các tệp phụ lục đang được tạo lại trong nền."),
             )
         elif action == "generate":
-            _start_generation(period.year, request.user)
+            _start_generation(period.year, request.user, units=post.get("units") == "on")
             messages.success(request, _("Đã bắt đầu tạo các tệp công bố trong nền."))
         elif action in ("save", "reset", "release"):
             version = int(post.get("version", "0")) if post.get("version", "").isdigit() else 0
@@ -183,10 +183,10 @@ def _apply(request: HttpRequest, period: Period) -> str | None:
     return None
 
 
-def _start_generation(year: int, user: Any) -> None:
+def _start_generation(year: int, user: Any, *, units: bool = False) -> None:
     job_start(
         kind=GENERATE,
-        params={"year": year},
+        params={"year": year, "units": units},
         by=user,
         dedupe_key=dedupe_key(year),
         target=f"period:{year}",
