@@ -4,6 +4,7 @@ Index: the draft is what is published, the numbers are checked by hand, every re
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from statistics import NormalDist
@@ -104,6 +105,15 @@ def vn(value: float) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
+def svg_coordinates(html: str) -> list[float]:
+    """Every coordinate of the page's interval chart, read as SVG reads numbers (a localised
+    decimal comma would not parse)."""
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    values = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', svg)
+    assert values
+    return [float(v) for v in values]
+
+
 def test_the_draft_page_shows_hand_checked_estimates(
     admin: Any, chair: Any, tn_units: Any, tmp_path: Path
 ) -> None:
@@ -125,6 +135,8 @@ def test_the_draft_page_shows_hand_checked_estimates(
     assert "≈ đơn vị liền sau" in html
     # Paper and phone side by side.
     assert "Phiếu giấy" in html and "Điện thoại" in html
+    # The interval chart is drawn: one dot per unit, at coordinates SVG can read.
+    assert html.count("<circle") == 3 and svg_coordinates(html)
     # Every node of the tree has a column, with its interval under it.
     for node in ("TCDV", "TTHC", "CC", "KQ", "PAKN"):
         assert f">{node}</th>" in html
@@ -154,7 +166,13 @@ def test_the_draft_is_exactly_what_is_published(
     assert snapshot.document == draft.estimate.document
     assert snapshot.estimation["source"]["survey"] == survey.pk
     assert snapshot.document["about"]["weighting"] == "weights"
-    assert client.get("/2025/sipas/").status_code == 200
+    public = client.get("/2025/sipas/").content.decode()
+    assert svg_coordinates(public)
+    # Opened again without settings, the draft shows what was published.
+    first = snapshot.document["units"][0]
+    draft_page = client.get(f"/quan-ly/khao-sat/{survey.pk}/uoc-luong/").content.decode()
+    assert f"{vn(first['low'])} – {vn(first['high'])}" in draft_page
+    assert f"{vn(first['low'])} – {vn(first['high'])}" in public
     event = AuditEvent.objects.get(action="sipas.publish")
     assert f'"survey": {survey.pk}' in event.new
 

@@ -83,8 +83,8 @@ SURVEYS = (
     DemoSurvey(
         2025,
         "Khảo sát SIPAS năm 2025 — thử nghiệm (giả lập)",
-        per_unit=30,
-        answered=(0.5, 0.9),
+        per_unit=40,
+        answered=(0.6, 0.9),
         phone=0,
         close_and_publish=False,
     ),

@@ -43,14 +43,22 @@ def _survey(pk: int) -> Survey:
     return get_object_or_404(Survey.objects.select_related("period"), pk=pk)
 
 
-def _form(survey: Survey, data: QueryDict) -> forms.EstimateForm:
-    """The options of the query string (or the post), the defaults for a first visit."""
+def _form(survey: Survey, data: QueryDict, published: Any) -> forms.EstimateForm:
+    """The options of the query string; on a first visit the options this survey's results
+    were published with (so the draft shows the published numbers), else the defaults."""
     if "weighting" not in data:
-        drawn = Draw.objects.filter(survey=survey).exists()
+        source = (published.estimation.get("source") or {}) if published else {}
+        if source.get("survey") == survey.pk and source.get("options"):
+            initial = dict(source["options"])
+        else:
+            drawn = Draw.objects.filter(survey=survey).exists()
+            initial = forms.EstimateForm.defaults(drawn=drawn, seed=survey.year)
         data = QueryDict(mutable=True)
-        for key, value in forms.EstimateForm.defaults(drawn=drawn, seed=survey.year).items():
+        for key, value in initial.items():
             if value is not False:
-                data.setlist(key, value if isinstance(value, list) else [str(value)])
+                data.setlist(
+                    key, [str(v) for v in value] if isinstance(value, list) else [str(value)]
+                )
     return forms.EstimateForm(data)
 
 
@@ -72,7 +80,8 @@ def _options_query(data: QueryDict) -> str:
 def estimates(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, Action.SURVEY_VIEW)
     survey = _survey(pk)
-    form = _form(survey, request.GET)
+    published = sipas_snapshot_of(survey.year)
+    form = _form(survey, request.GET, published)
     estimate = None
     if form.is_valid():
         try:
@@ -80,7 +89,8 @@ def estimates(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
-    return render(request, "surveys/estimates.html", _context(request, survey, form, estimate))
+    context = _context(request, survey, form, estimate, published)
+    return render(request, "surveys/estimates.html", context)
 
 
 def _context(
@@ -88,9 +98,9 @@ def _context(
     survey: Survey,
     form: forms.EstimateForm,
     estimate: SurveyEstimate | None,
+    published: Any,
 ) -> dict[str, Any]:
     user = request.user
-    published = sipas_snapshot_of(survey.year)
     context: dict[str, Any] = {
         "survey": survey,
         "form": form,
