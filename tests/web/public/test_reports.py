@@ -10,11 +10,11 @@ import polars as pl
 import pytest
 from django.test import Client
 
-import chiso.reports.province_report
-import chiso.reports.unit_report
 from chiso.io.answers import read_answers
 from chiso.io.questionnaire_files import load_questionnaire, resolve_questionnaire
 from chiso.web.evaluations.models import PeriodState
+from chiso.web.public import report_files
+from chiso.web.public.report_files import ServiceFigures
 from chiso.web.publishing.sipas import sipas_publish
 from tests.reports.reading import headings, read_docx, read_pdf
 from tests.web.publishing.helpers import publish_example
@@ -74,7 +74,7 @@ def test_generated_once_then_served_from_the_cache(
     def refuse(*args: Any, **kwargs: Any) -> bytes:
         raise AssertionError("regenerated a cached report")
 
-    monkeypatch.setattr(chiso.reports.unit_report, "write_pdf", refuse)
+    monkeypatch.setitem(report_files.WRITERS, "pdf", refuse)
     assert download(client, "/2024/so/TN.SCT/bao-cao.pdf") == first
     assert client.get("/2024/so/TN.SCT/bao-cao.pdf", HTTP_IF_NONE_MATCH=etag).status_code == 304
     assert len(list((data_dir / "reports" / "2024").glob("*-bao-cao.pdf"))) == 1
@@ -152,5 +152,63 @@ def test_province_writer_not_called_for_a_cached_file(
     client: Client, two_years: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = download(client, "/2024/bao-cao.docx")
-    monkeypatch.setattr(chiso.reports.province_report, "write_docx", lambda *a, **k: b"")
+    monkeypatch.setitem(report_files.WRITERS, "docx", lambda *a, **k: b"")
     assert download(client, "/2024/bao-cao.docx") == first
+
+
+# --- service quality through the hook ------------------------------------------------------------
+
+MEASURED: dict[str, Any] = {"key": "snapshot-1", "value": 96.5}
+
+
+def measured(*, year: int, unit: str | None) -> ServiceFigures | None:
+    """A stand-in for the service-quality app's hook: two months of one indicator."""
+    if year != 2024 or unit not in ("TN.SCT", None):
+        return None
+    rows = [
+        {"period": "2024-01", "indicator": "Hồ sơ đúng hạn (%)", "value": 91.0},
+        {"period": "2024-02", "indicator": "Hồ sơ đúng hạn (%)", "value": MEASURED["value"]},
+    ]
+    return ServiceFigures(rows=rows, key=MEASURED["key"], note="Đo từ hồ sơ một cửa.")
+
+
+def not_figures(*, year: int, unit: str | None) -> object:
+    return {"rows": []}
+
+
+def test_service_quality_comes_through_the_hook(
+    client: Client, two_years: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "/2024/so/TN.SCT/bao-cao.docx"
+    without = read_docx(download(client, url))
+    assert not any("Chất lượng phục vụ" in h for h in headings(without))
+    settings.CHISO_SERVICE_INDICATORS = f"{__name__}.measured"
+    unit = read_docx(download(client, url))
+    assert "4. Chất lượng phục vụ người dân, doanh nghiệp" in headings(unit)  # no SIPAS
+    assert "Đo từ hồ sơ một cửa." in [p.text for p in unit.paragraphs]
+    table = next(t for t in unit.tables if t.rows[0].cells[0].text == "Chỉ tiêu")
+    assert [c.text for c in table.rows[1].cells] == [
+        "Hồ sơ đúng hạn (%)",
+        "91,00 (01/2024)",
+        "96,50 (02/2024)",
+        "+5,50",
+    ]
+    province = read_docx(download(client, "/2024/bao-cao.docx"))
+    assert any("Chất lượng phục vụ" in h for h in headings(province))
+    other = read_docx(download(client, "/2024/so/TN.SYT/bao-cao.docx"))  # the hook: none
+    assert not any("Chất lượng phục vụ" in h for h in headings(other))
+    # New figures (another snapshot) make a new file; the same figures reuse the cached one.
+    etag = client.get(url)["ETag"]
+    assert client.get(url)["ETag"] == etag
+    monkeypatch.setitem(MEASURED, "key", "snapshot-2")
+    monkeypatch.setitem(MEASURED, "value", 97.0)
+    assert client.get(url)["ETag"] != etag
+    assert "+6,00" in {c.text for t in read_docx(download(client, url)).tables for c in t._cells}
+
+
+def test_a_hook_that_returns_something_else_is_an_error(
+    client: Client, two_years: Any, settings: Any
+) -> None:
+    settings.CHISO_SERVICE_INDICATORS = f"{__name__}.not_figures"
+    with pytest.raises(TypeError, match="not ServiceFigures"):
+        report_files.service_figures(2024, "TN.SCT")
