@@ -239,7 +239,7 @@ def _raking_people(survey: Survey, frame: pl.DataFrame, margins: tuple[str, ...]
         raise ValidationError(
             _(
                 "%(n)s phiếu không gắn với người trong mẫu (máy tại quầy, phiếu ngoài mẫu) nên "
-                "không biết %(what)s của hồ sơ: hãy chỉ dùng phiếu trong mẫu, hoặc chỉ hiệu "
+                "không biết %(what)s của họ: hãy chỉ dùng phiếu trong mẫu, hoặc chỉ hiệu "
                 "chỉnh theo đơn vị."
             )
             % {"n": missing, "what": ", ".join(margin_label(m) for m in extra)}
