@@ -67,6 +67,8 @@ def test_several_files_land_together(
     html = page.content.decode()
     assert "ho-so.csv" in html and job.result["version"] in html
     assert AuditEvent.objects.filter(action="service.store_import").count() == 1
+    dashboard = office.get("/quan-ly/chat-luong/").content.decode()
+    assert "ho-so.csv" in dashboard and f"/quan-ly/tac-vu/{job.pk}/" in dashboard
     assert not list(uploads_root().iterdir()), "the uploaded files are removed after the job"
 
 

@@ -49,11 +49,13 @@ def _may_view(user: Any) -> None:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     _may_view(request.user)
+    may_manage = can(request.user, Action.SERVICE_MANAGE)
+    jobs = Job.objects.filter(kind__in=KINDS).select_related("started_by")[:10]
     context = {
         "store": store_summary(),
         "snapshots": list(selectors.snapshots_recent()),
-        "jobs": Job.objects.filter(kind__in=KINDS).select_related("started_by")[:10],
-        "may_manage": can(request.user, Action.SERVICE_MANAGE),
+        "jobs": jobs if may_manage else [],  # the job pages are the reform office's
+        "may_manage": may_manage,
         "may_publish": can(request.user, Action.SERVICE_PUBLISH),
         "upload_form": UploadForm(),
         "generate_form": GenerateForm(),
