@@ -161,10 +161,14 @@ def _status(document: Mapping[str, Any]) -> str:
 
 
 def field_heatmap_spec(
-    document: Mapping[str, Any], fields: Sequence[Mapping[str, Any]]
+    document: Mapping[str, Any],
+    fields: Sequence[Mapping[str, Any]],
+    *,
+    words: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Units (rank order) × fields, each cell the unit's index in the field. `document` is the
-    block's ranking; `fields` the rows of its `fields` frame (unit, field, title, index)."""
+    block's ranking; `fields` the rows of its `fields` frame (unit, field, title, index);
+    `words` replaces the title, subtitle, description or legend (another language)."""
     labels = ranked_labels(document["units"])
     d = document["display"]
     codes = sorted({str(f["field"]) for f in fields}, key=_natural)
@@ -187,7 +191,7 @@ def field_heatmap_spec(
         "field": "index",
         "type": "quantitative",
         "scale": {"domain": [floor, (floor + 100) / 2, 100], "range": [DOWN, "#fee08b", UP]},
-        "legend": {"title": "Chỉ số lĩnh vực (%)", "gradientLength": 200},
+        "legend": {"title": None, "gradientLength": 200},
     }
     position = {
         "x": {
@@ -205,11 +209,19 @@ def field_heatmap_spec(
             "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
         },
     }
+    text = {
+        "title": f"Chỉ số theo lĩnh vực năm {document['year']}: {document['block_title']}",
+        "subtitle": _status(document),
+        "description": f"Bản đồ nhiệt: chỉ số (%) của {len(labels)} đơn vị (hàng, theo thứ "
+        f"hạng) ở {len(codes)} lĩnh vực (cột); xanh là cao, đỏ là thấp.",
+        "legend": "Chỉ số lĩnh vực (%)",
+        **(words or {}),
+    }
+    colour["legend"]["title"] = text["legend"]
     return _spec(
-        f"Chỉ số theo lĩnh vực năm {document['year']}: {document['block_title']}",
-        _status(document),
-        f"Bản đồ nhiệt: chỉ số (%) của {len(labels)} đơn vị (hàng, theo thứ hạng) ở "
-        f"{len(codes)} lĩnh vực (cột); xanh là cao, đỏ là thấp.",
+        text["title"],
+        text["subtitle"],
+        text["description"],
         width={"step": 44},
         height={"step": 18},
         data={"values": rows},
@@ -232,10 +244,12 @@ def _field_label(code: str, titles: Mapping[str, str]) -> str:
 # --- year-over-year lines -----------------------------------------------------------------------
 
 
-def slope_spec(document: Mapping[str, Any]) -> dict[str, Any]:
+def slope_spec(
+    document: Mapping[str, Any], *, words: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """Last year's index → this year's, one line per unit continuing from last year; the
     biggest risers and fallers (as the reports name them) coloured and labelled (a ranking
-    document)."""
+    document). `words` replaces the title, subtitle, description or axis title."""
     previous, year = document.get("previous_year"), document["year"]
     units = [
         u for u in document["units"] if u["index"] is not None and u["index_previous"] is not None
@@ -269,18 +283,21 @@ def slope_spec(document: Mapping[str, Any]) -> dict[str, Any]:
         f"tô màu {len(up)} đơn vị tăng nhiều nhất (xanh) và {len(down)} đơn vị giảm "
         "nhiều nhất (đỏ)."
     )
-    return _lines(
-        rows,
-        notes,
-        tone,
-        title=f"Chỉ số CCHC năm {previous} và năm {year}: {document['block_title']}",
-        subtitle=_status(document),
-        description=description,
-    )
+    text = {
+        "title": f"Chỉ số CCHC năm {previous} và năm {year}: {document['block_title']}",
+        "subtitle": _status(document),
+        "description": description,
+        "axis": "Chỉ số (%)",
+        **(words or {}),
+    }
+    return _lines(rows, notes, tone, text=text)
 
 
-def history_spec(document: Mapping[str, Any]) -> dict[str, Any]:
-    """One unit's index across the years it was published (a `chiso.public.unit` document)."""
+def history_spec(
+    document: Mapping[str, Any], *, words: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """One unit's index across the years it was published (a `chiso.public.unit` document).
+    `words` replaces the title, subtitle, description or axis title."""
     unit, d = document["unit"], document["display"]
     history = [h for h in document["history"] if h["index"] is not None]
     rows = [
@@ -294,15 +311,14 @@ def history_spec(document: Mapping[str, Any]) -> dict[str, Any]:
     ]
     notes = [{**r, "text": text_of(r["index"], d["index_decimals"], d["rounding"])} for r in rows]
     years = ", ".join(f"{r['year']}: {n['text']}" for r, n in zip(rows, notes, strict=True))
-    return _lines(
-        rows,
-        notes,
-        {unit["unit"]: "#2b6cb0"},
-        above=True,
-        title=f"Chỉ số CCHC qua các năm: {unit['name']}",
-        subtitle=_status(document),
-        description=f"Biểu đồ đường: chỉ số (%) của {unit['name']} qua các năm ({years}).",
-    )
+    text = {
+        "title": f"Chỉ số CCHC qua các năm: {unit['name']}",
+        "subtitle": _status(document),
+        "description": f"Biểu đồ đường: chỉ số (%) của {unit['name']} qua các năm ({years}).",
+        "axis": "Chỉ số (%)",
+        **(words or {}),
+    }
+    return _lines(rows, notes, {unit["unit"]: "#2b6cb0"}, above=True, text=text)
 
 
 def _lines(
@@ -310,9 +326,7 @@ def _lines(
     notes: list[dict[str, Any]],
     tone: Mapping[str, str],
     *,
-    title: str,
-    subtitle: str,
-    description: str,
+    text: Mapping[str, str],
     above: bool = False,
 ) -> dict[str, Any]:
     """Lines by year, one per unit (`tone` colours and thickens some); `notes` are text
@@ -334,9 +348,9 @@ def _lines(
     y = {"field": "index", "type": "quantitative", "scale": {"domain": [low, high]}}
     colour = {"field": "colour", "type": "nominal", "scale": None, "legend": None}
     return _spec(
-        title,
-        subtitle,
-        description,
+        text["title"],
+        text["subtitle"],
+        text["description"],
         width=PLOT_WIDTH,
         height=height,
         layer=[
@@ -346,7 +360,7 @@ def _lines(
                 "mark": {"type": "line", "point": {"filled": True, "size": 30}},
                 "encoding": {
                     "x": x,
-                    "y": {**y, "title": "Chỉ số (%)"},
+                    "y": {**y, "title": text["axis"]},
                     "detail": {"field": "unit"},
                     "color": colour,
                     "order": {"field": "z"},

@@ -1,16 +1,25 @@
 """Charts on the public pages: the Vega-Lite specs of `chiso.reports.charts`, drawn to SVG on
-the server — the very spec the PDF and Word reports embed, with no JavaScript in the browser.
-A page renders it only when its cached fragment is missing (once per snapshot and language)."""
+the server — the very specs the PDF and Word reports embed, with no JavaScript in the browser.
+A page renders them only when its cached fragment is missing (once per snapshot and language):
+the ranking's bars, the field heatmap and the year-over-year slope on a block's page, the
+index across the years on a unit's page. On English pages the titles, descriptions and axis
+titles are translated; names and band labels come from the published data."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from chiso.reports.charts import ranking_spec, render_svg
+from chiso.reports.charts import (
+    field_heatmap_spec,
+    history_spec,
+    ranking_spec,
+    render_svg,
+    slope_spec,
+)
 
 
 def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) -> SafeString:
@@ -39,3 +48,54 @@ def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) ->
         }
     # The SVG is vl-convert's output over our own escaped texts: safe to inline.
     return mark_safe(render_svg(ranking_spec(localised, words=words)))
+
+
+def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any]]) -> SafeString:
+    """Units × fields (`fields`: the snapshot's field rows with their titles)."""
+    words = None
+    if get_language() != "vi":
+        words = {
+            "title": gettext("Chỉ số theo lĩnh vực năm %(year)s, %(block)s")
+            % {"year": document["year"], "block": document["block_title"]},
+            "description": gettext(
+                "Bản đồ nhiệt: chỉ số (%%) của từng đơn vị ở từng lĩnh vực; xanh là cao, "
+                "đỏ là thấp."
+            )
+            % {},
+            "legend": gettext("Chỉ số lĩnh vực (%%)") % {},
+        }
+    return mark_safe(render_svg(field_heatmap_spec(document, fields, words=words)))
+
+
+def slope_chart(document: Mapping[str, Any]) -> SafeString:
+    """Last year's index → this year's, the biggest movers coloured."""
+    words = None
+    if get_language() != "vi":
+        words = {
+            "title": gettext("Chỉ số CCHC năm %(previous)s và năm %(year)s, %(block)s")
+            % {
+                "previous": document["previous_year"],
+                "year": document["year"],
+                "block": document["block_title"],
+            },
+            "description": gettext(
+                "Biểu đồ độ dốc: chỉ số (%%) của từng đơn vị năm trước và năm nay; các đơn vị "
+                "tăng nhiều nhất tô xanh, giảm nhiều nhất tô đỏ."
+            )
+            % {},
+            "axis": gettext("Chỉ số (%%)") % {},
+        }
+    return mark_safe(render_svg(slope_spec(document, words=words)))
+
+
+def history_chart(document: Mapping[str, Any]) -> SafeString:
+    """A unit's index across the years it was published."""
+    words = None
+    if get_language() != "vi":
+        words = {
+            "title": gettext("Chỉ số CCHC qua các năm: %(unit)s")
+            % {"unit": document["unit"]["name"]},
+            "description": gettext("Biểu đồ đường: chỉ số (%%) của đơn vị qua các năm.") % {},
+            "axis": gettext("Chỉ số (%%)") % {},
+        }
+    return mark_safe(render_svg(history_spec(document, words=words)))

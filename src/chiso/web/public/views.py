@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from chiso.web.public import display
-from chiso.web.public.charts import ranking_chart
+from chiso.web.public.charts import heatmap_chart, history_chart, ranking_chart, slope_chart
 from chiso.web.public.documents import (
     CHANGE_FIELDS,
     INTERVAL_FIELDS,
@@ -78,8 +78,10 @@ def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> H
         # Content-derived, so a reused row id (e.g. after a rollback) can never hit an old entry.
         "cache_key": f"{snapshot.pk}:{snapshot.inputs_hash}:{snapshot.published_at.isoformat()}",
         "rows": rows,
-        # Drawn only when the cached fragment is missing: the template calls it.
+        # Drawn only when the cached fragment is missing: the template calls them.
         "chart_svg": partial(ranking_chart, document, band_labels(document)),
+        "heatmap_svg": partial(_heatmap, int(year), block, document),
+        "slope_svg": partial(slope_chart, document) if _compared(document) else None,
         "has_intervals": intervals is not None,
         "level_percent": round(100 * intervals["level"]) if intervals else None,
     }
@@ -100,7 +102,28 @@ def unit(request: HttpRequest, year: str, block: str, unit: str, fmt: str = "htm
         common = {"year": year, "block": block, "unit": unit, "name": document["unit"]["name"]}
         rows = [{**common, **f} for f in document["fields"]]
         return _csv(rows, UNIT_COLUMNS, f"chiso-{year}-{block}-{unit}.csv")
-    return render(request, "public/unit.html", _unit_context(document))
+    context = _unit_context(document)
+    # The chart reads every year of the unit's history: the cache key names them all.
+    years = ",".join(f"{h['year']}:{h['index']!r}" for h in document["history"])
+    context["chart_key"] = f"{snapshot.pk}:{snapshot.inputs_hash}:{unit}:{years}"
+    shown = [h for h in document["history"] if h["index"] is not None]
+    context["history_svg"] = partial(history_chart, document) if len(shown) > 1 else None
+    return render(request, "public/unit.html", context)
+
+
+def _heatmap(year: int, block: str, document: dict[str, Any]) -> str:
+    """The field heatmap: it reads the snapshot's field scores, loaded only when drawn."""
+    snapshot = snapshot_of(year, block, full=True)
+    assert snapshot is not None
+    return heatmap_chart(document, snapshot.results["fields"])
+
+
+def _compared(document: dict[str, Any]) -> bool:
+    """Whether the block has last year's index for at least one unit (the slope chart)."""
+    units = document["units"]
+    return document["previous_year"] is not None and any(
+        u["index_previous"] is not None for u in units
+    )
 
 
 # --- HTML context -------------------------------------------------------------------------------

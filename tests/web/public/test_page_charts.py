@@ -1,0 +1,88 @@
+"""Charts on the public pages: the reports' own Vega-Lite specs, drawn to SVG on the server — the
+ranking bars, the field heatmap and the slope on a block's page, the history on a unit's page."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from chiso.reports import charts
+from chiso.web.publishing.selectors import snapshot_of
+from tests.web.publishing.helpers import publish_example
+
+pytestmark = pytest.mark.db
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def figures(html: str) -> list[ET.Element]:
+    """Every chart of the page, in order."""
+    parts = html.split('<figure class="chart">')[1:]
+    return [ET.fromstring(p.split("</figure>", 1)[0]) for p in parts]
+
+
+def title(chart: ET.Element) -> str:
+    found = chart.find(f"{SVG}title")
+    assert found is not None and found.text is not None
+    return found.text
+
+
+def marks(chart: ET.Element, kind: str) -> list[ET.Element]:
+    """The drawn items of Vega's `kind` marks (rect: heatmap cells; line: one path per unit)."""
+    groups = [
+        g
+        for g in chart.iter(f"{SVG}g")
+        if f"mark-{kind}" in (c := g.get("class", "")) and "role-mark" in c
+    ]
+    return [p for g in groups for p in g.findall(f"{SVG}path")]
+
+
+def test_the_block_page_has_the_ranking_heatmap_and_slope(client: Client, two_years: Any) -> None:
+    html = client.get("/2024/so/").content.decode()
+    ranking, heatmap, slope = figures(html)
+    assert title(ranking) == "Chỉ số CCHC năm 2024: Khối sở, ban, ngành"
+    assert title(heatmap) == "Chỉ số theo lĩnh vực năm 2024: Khối sở, ban, ngành"
+    assert len(marks(heatmap, "rect")) == 19 * 8  # a cell per department and field
+    assert title(slope) == "Chỉ số CCHC năm 2023 và năm 2024: Khối sở, ban, ngành"
+    assert len(marks(slope, "line")) == 19
+    # The very spec the reports embed (the same SVG bytes, but for the page's own wrapping).
+    snapshot = snapshot_of(2024, "so", full=True)
+    assert snapshot is not None
+    from chiso.web.public.documents import ranking_document
+
+    spec = charts.field_heatmap_spec(ranking_document(snapshot), snapshot.results["fields"])
+    assert charts.render_svg(spec) in html
+
+
+def test_a_first_year_has_no_slope(client: Client, chair: Any) -> None:
+    publish_example(2023, "so", by=chair)
+    html = client.get("/2023/so/").content.decode()
+    assert len(figures(html)) == 2
+    assert "So với năm" not in html
+    # One published year: the unit's history is a one-row table, without a chart.
+    assert figures(client.get("/2023/so/TN.SCT/").content.decode()) == []
+
+
+def test_the_unit_page_draws_its_history(client: Client, two_years: Any) -> None:
+    html = client.get("/2024/so/TN.SCT/").content.decode()
+    [history] = figures(html)
+    assert title(history) == "Chỉ số CCHC qua các năm: Sở Công Thương"
+    assert "2023: 90,30, 2024: 90,90" in (history.find(f"{SVG}desc").text or "")
+    # Last year's page shows every published year too.
+    assert len(figures(client.get("/2023/so/TN.SCT/").content.decode())) == 1
+
+
+def test_english_pages_take_the_chart_texts_from_the_catalogue(
+    client: Client, two_years: Any
+) -> None:
+    vietnamese = [title(c) for c in figures(client.get("/2024/so/").content.decode())]
+    client.cookies["django_language"] = "en"
+    english = [title(c) for c in figures(client.get("/2024/so/").content.decode())]
+    # Translated messages ("…, block"), not the Vietnamese texts of the reports ("…: block").
+    assert len(english) == 3
+    assert all(
+        e != v and "Khối sở, ban, ngành" in e for e, v in zip(english, vietnamese, strict=True)
+    )
