@@ -202,24 +202,32 @@ def peak_rss() -> int:
 
 
 class _TimedRelation:
-    def __init__(self, relation: Any, label: str, spent: dict[str, float]):
-        self.relation, self.label, self.spent = relation, label, spent
+    def __init__(self, owner: TimedConnection, relation: Any, label: str, explained: bool):
+        self.owner, self.relation, self.label, self.explained = owner, relation, label, explained
 
     def pl(self) -> Any:
         started = time.perf_counter()
         try:
             return self.relation.pl()
         finally:
-            self.spent[self.label] += time.perf_counter() - started
+            self.owner.spent[self.label] += time.perf_counter() - started
+            if self.explained:
+                self.owner.con.execute("PRAGMA disable_profiling")
+                self.owner.read_operators()
 
 
 class TimedConnection:
     """A DuckDB connection that adds up the time of each statement, labelled by what it is
-    (its leading comment), for the breakdown of one run; everything else is passed through."""
+    (its leading comment), for the breakdown of one run; the statement labelled `explain` is
+    also run under DuckDB's profiler, whose operator timings land in `operators`. Everything
+    else is passed through."""
 
-    def __init__(self, con: Any):
+    def __init__(self, con: Any, explain: str | None = None, folder: Path | None = None):
         self.con = con
         self.spent: dict[str, float] = defaultdict(float)
+        self.explain = explain
+        self.profile_file = (folder or Path(tempfile.gettempdir())) / f"duckdb-{os.getpid()}.json"
+        self.operators: dict[str, Any] = {}
 
     @staticmethod
     def label(query: str) -> str:
@@ -243,14 +251,68 @@ class TimedConnection:
             self.spent[self.label(query)] += time.perf_counter() - started
 
     def sql(self, query: str) -> _TimedRelation:
-        return _TimedRelation(self.con.sql(query), self.label(query), self.spent)
+        label = self.label(query)
+        explained = label == self.explain
+        if explained:
+            self.con.execute("PRAGMA enable_profiling = 'json'")
+            self.con.execute(f"PRAGMA profiling_output = '{self.profile_file.as_posix()}'")
+        return _TimedRelation(self, self.con.sql(query), label, explained)
+
+    def read_operators(self) -> None:
+        """The profiled statement's CPU time and its costliest operators (label, seconds of
+        CPU summed over threads, rows out)."""
+        data = json.loads(self.profile_file.read_text())
+        self.profile_file.unlink()
+        rows: list[tuple[str, float, int]] = []
+
+        def walk(node: dict[str, Any]) -> None:
+            rows.append((_operator(node), float(node.get("timing", 0.0)), _rows_of(node)))
+            for child in node.get("children", []):
+                walk(child)
+
+        for node in data.get("operator", []):
+            walk(node)
+        rows.sort(key=lambda row: -row[1])
+        self.operators = {
+            "cpu": float(data.get("query", {}).get("cpu_time", sum(r[1] for r in rows))),
+            "top": rows[:8],
+        }
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.con, name)
 
 
+def _rows_of(node: dict[str, Any]) -> int:
+    return int(node.get("rows_scanned") or node.get("intermediate_rows") or 0)
+
+
+def _operator(node: dict[str, Any]) -> str:
+    """A DuckDB profiler node in words."""
+    name, info = str(node.get("name", "")), node.get("extra_info", {})
+    if name == "READ_PARQUET":
+        files = str(info.get("Filename(s)", ""))
+        return f"reading `{Path(files.split(',')[0]).parent.name}` (Parquet)"
+    if name == "WINDOW" and "lead(" in str(info.get("Projections", "")):
+        return "window `LEAD` (the next supplement change of each dossier)"
+    if name == "CTE":
+        consumers = info.get("Materialized Consumers", "")
+        return f"materialising the CTE `{info.get('CTE Name', '')}` (read by {consumers})"
+    if name == "HASH_JOIN":
+        conditions = info.get("Conditions", "")
+        if isinstance(conditions, list):
+            conditions = ", ".join(conditions)
+        return f"hash join ({str(info.get('Join Type', '')).lower()}) on {conditions}"
+    if name == "HASH_GROUP_BY":
+        return "hash group by"
+    return name.lower().replace("_", " ")
+
+
 def engine_run(
-    store: Path, threads: int, memory_limit: str | None, profile: dict[str, float] | None = None
+    store: Path,
+    threads: int,
+    memory_limit: str | None,
+    profile: dict[str, float] | None = None,
+    operators: dict[str, Any] | None = None,
 ) -> pl.DataFrame:
     """What `chiso service compute STORE --period 2025 --by month` does before printing:
     the indicators table (period, unit, indicator, numerator, denominator, …)."""
@@ -266,7 +328,7 @@ def engine_run(
     raw.execute(f"SET threads = {int(threads)}")
     if memory_limit:
         raw.execute(f"SET memory_limit = '{memory_limit}'")
-    con: Any = TimedConnection(raw) if profile is not None else raw
+    con: Any = TimedConnection(raw, explain="progress query") if profile is not None else raw
     try:
         problems = check_store(con)
         if problems:
@@ -281,6 +343,8 @@ def engine_run(
             total = time.perf_counter() - started
             profile.update(con.spent)
             profile["roll-up, scores and ranks (polars)"] = total - sum(con.spent.values())
+            if operators is not None:
+                operators.update(con.operators)
         return result.indicators
     finally:
         raw.close()
@@ -322,10 +386,17 @@ def measure(
         print(f"service: {kind} run {runs[-1]:.2f} s", file=sys.stderr)
     peak = peak_rss()
     profile: dict[str, float] = {}
+    operators: dict[str, Any] = {}
     if kind == "engine":
-        engine_run(store, threads, memory_limit, profile)
+        engine_run(store, threads, memory_limit, profile, operators)
     frame.select("period", "unit", "indicator", "numerator", "denominator").write_parquet(out)
-    return {"runs": runs, "peak_rss": peak, "start_rss": start_rss, "profile": profile}
+    return {
+        "runs": runs,
+        "peak_rss": peak,
+        "start_rss": start_rss,
+        "profile": profile,
+        "operators": operators,
+    }
 
 
 @dataclass
@@ -337,7 +408,8 @@ class Child:
     runs: list[float] = field(default_factory=list)
     peak_rss: int = 0  # the child's high-water mark, as it reported it or as last sampled
     start_rss: int = 0
-    profile: dict[str, float] = field(default_factory=dict)
+    profile: dict[str, float] = field(default_factory=dict)  # seconds by statement
+    operators: dict[str, Any] = field(default_factory=dict)  # inside the progress query
     stopped: str | None = None  # "time" or "memory" when over a cap
     elapsed: float = 0.0  # wall time of the child when it ended or was stopped
     counts: Path | None = None
@@ -403,6 +475,7 @@ def run_child(
         raise RuntimeError(f"the {kind} measurement failed (exit {child.returncode})")
     data = json.loads(output.strip().splitlines()[-1])
     result.runs, result.start_rss, result.profile = data["runs"], data["start_rss"], data["profile"]
+    result.operators = data["operators"]
     result.peak_rss = max(result.peak_rss, data["peak_rss"])
     result.counts = out
     return result
@@ -735,6 +808,37 @@ PARTS = {
 }
 
 
+def _operators(r: SizeResult) -> list[str]:
+    ops = r.engine.operators
+    if not ops or not ops.get("top"):
+        return []
+    cpu = float(ops["cpu"]) or 1.0
+    wall = r.engine.profile.get("progress query", 0.0)
+    return [
+        "Inside the progress query, DuckDB's own profiler (same run; CPU time summed over "
+        f"its threads: {_s(cpu)} for {_s(wall)} of wall time) puts the costliest operators at:",
+        "",
+        "| operator | CPU | share | rows out |",
+        "|---|---:|---:|---:|",
+        *[
+            f"| {label} | {_s(seconds)} | {100 * seconds / cpu:.0f} % | {rows:,} |"
+            for label, seconds, rows in ops["top"]
+        ],
+        "",
+        "The status history is read in full (every event, for the supplement ones), the "
+        "dossiers once more, and the dossier-months are materialised because two parts of "
+        "the query read them (the pauses to clip and the verdicts). "
+        + (
+            "The time is spread over these operators rather than stuck in one, so no single "
+            "rewrite would make the query several times faster."
+            if ops["top"][0][1] < 0.35 * cpu
+            else f"The {ops['top'][0][0]} alone takes "
+            f"{100 * ops['top'][0][1] / cpu:.0f} % of it: the first place to save."
+        ),
+        "",
+    ]
+
+
 def _profile(r: SizeResult) -> list[str]:
     profile = r.engine.profile
     if not profile:
@@ -775,6 +879,7 @@ def _profile(r: SizeResult) -> list[str]:
         "pandas' one, and shares them with whatever else the machine runs; pandas' own "
         "operations are compiled loops over columns too.",
         "",
+        *_operators(r),
     ]
 
 

@@ -104,6 +104,7 @@ def test_a_tiny_run_writes_its_section(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(bench.START) == 1 and "par\n" in text and "Quick run" in text
     assert "| 5,000 |" in text and "progress query" in text
+    assert "Inside the progress query" in text and "window `LEAD`" in text
     bench.run_section(  # again: the store comes from the cache, the section is replaced
         settings, write=path, command="test", date="2024-01-02", quick=True, say=lambda _: None
     )
