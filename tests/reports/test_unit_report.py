@@ -3,13 +3,16 @@ given, and the same bytes for the same snapshot."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
+from docx.oxml.ns import qn
+from PIL import Image
 
-from chiso.reports import unit_report
+from chiso.reports import render_docx, unit_report
 from tests.reports import published
 from tests.reports.reading import headings, read_docx, read_pdf, table_with
 
@@ -86,6 +89,28 @@ def test_docx_embeds_each_chart_as_a_picture_with_its_description(docx_full: byt
     assert descriptions[0].startswith("Biểu đồ đường: chỉ số (%) của Sở Công Thương")
     text_width = document.sections[0].page_width - document.sections[0].left_margin
     assert all(s.width <= text_width for s in shapes)
+
+
+def test_docx_charts_are_vector_with_a_png_for_older_word(docx_full: bytes) -> None:
+    """Each picture's blip holds the PNG and, in Office 2016's extension, the SVG drawn from
+    the same spec as the PDF's."""
+    document = read_docx(docx_full)
+    part = document.part
+    for shape in document.inline_shapes:
+        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        png = part.related_parts[blip.embed]
+        [svg_blip] = blip.findall(f".//{{{render_docx.SVG_NS}}}svgBlip")
+        svg = part.related_parts[svg_blip.get(qn("r:embed"))]
+        assert png.content_type == "image/png" and svg.content_type == "image/svg+xml"
+        assert svg.blob.startswith(b'<svg role="img"')
+        title = shape._inline.docPr.get("title")
+        assert f">{title}</title>".encode() in svg.blob
+        with Image.open(io.BytesIO(png.blob)) as image:
+            assert image.mode == "P"  # 256 colours: a seventh of the size
+            assert image.info["dpi"][0] == pytest.approx(render_docx.FALLBACK_PPI, abs=1)
+            # Drawn at the picture's size on the page, at 150 pixels per inch.
+            width_inches = shape.width / 914400
+            assert image.size[0] >= 0.9 * width_inches * render_docx.FALLBACK_PPI
 
 
 def test_optional_sections_appear_only_when_given() -> None:

@@ -93,8 +93,11 @@ def _facts(document: Mapping[str, Any], numbers: Numbers) -> tuple[tuple[str, st
     ]
     if unit.get("index_change") is not None:
         change = f"{numbers.signed(unit['index_change'])} điểm chỉ số"
-        if unit.get("rank_change") is not None:
-            change += f", hạng {rank_move(unit['rank_change'])}"
+        moved = unit.get("rank_change")
+        if moved == 0:
+            change += ", giữ nguyên thứ hạng"
+        elif moved is not None:
+            change += f", hạng {rank_move(moved)}"
         facts.append(("So với năm trước", change))
     facts.append(("Bộ tiêu chí", document["method"]["title"]))
     return tuple(facts)
