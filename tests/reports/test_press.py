@@ -16,6 +16,15 @@ def test_the_summary_states_the_snapshots_facts(document: dict[str, Any]) -> Non
     assert "Ngày 07/02/2025, UBND tỉnh Thái Nguyên công bố" in text
     assert "(Quyết định số 215/QĐ-UBND)" in text
     assert "*Bộ tiêu chí mô phỏng" in text
+    # The province's figures: every block's units, per band (both blocks share the bands).
+    units = [u for b in document["blocks"] for u in b["units"]]
+    bands = document["blocks"][0]["bands"]
+    per_band = [
+        f"{n} đơn vị xếp loại {band['label']}"
+        for band in bands
+        if (n := sum(1 for u in units if u["band"] == band["code"]))
+    ]
+    assert f"Toàn tỉnh có {len(units)} đơn vị được đánh giá: {', '.join(per_band)}." in text
     for block in document["blocks"]:
         section = text.split(f"## {block['block_title']}\n", 1)[1].split("\n## ", 1)[0]
         units = block["units"]

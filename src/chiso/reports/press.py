@@ -1,10 +1,11 @@
 """The press summary: a short Vietnamese text, in Markdown, generated from a published year.
 
 It says what a journalist would write first: how many units were evaluated and how many fell
-in each band, who leads each block, who rose and who fell most since last year, and the
-block's figures (average, highest, lowest index, and last year's average). The reform office
-edits this draft before releasing it; `markdown_html` renders the released text for the web,
-safely (every character escaped, only headings, lists, paragraphs, bold and italic).
+in each band (in the province and in each block), who leads each block, who rose and who fell
+most since last year, and each block's figures (average, highest, lowest index, and last
+year's average). The reform office edits this draft before releasing it; `markdown_html`
+renders the released text for the web, safely (every character escaped, only headings, lists,
+paragraphs, bold and italic).
 """
 
 from __future__ import annotations
@@ -41,9 +42,23 @@ def summary(document: dict[str, Any], settings: PublicationSettings) -> str:
         f"Ngày {short_date(when)}, {settings.authority_name} công bố kết quả Chỉ số cải cách "
         f"hành chính năm {year} (Quyết định số {settings.decision}) của {evaluated}.",
     ]
+    if len(document["blocks"]) > 1:
+        lines += ["", _province(document)]
     for block in document["blocks"]:
         lines += ["", *_block(block)]
     return "\n".join(lines) + "\n"
+
+
+def _province(document: dict[str, Any]) -> str:
+    """The province's figures: units and units per band over every block. No province-wide
+    average: the blocks are scored by different criteria sets, so their indices do not add."""
+    counts: dict[str, int] = {}
+    for block in document["blocks"]:
+        for band in figures.band_counts(block):
+            counts[band.label] = counts.get(band.label, 0) + band.count
+    total = sum(len(b["units"]) for b in document["blocks"])
+    bands = ", ".join(f"{n} đơn vị xếp loại {label}" for label, n in counts.items() if n)
+    return f"Toàn tỉnh có {total} đơn vị được đánh giá" + (f": {bands}." if bands else ".")
 
 
 def _listing(items: list[str]) -> str:
