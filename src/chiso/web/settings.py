@@ -37,6 +37,10 @@ Environment variables:
 ``CHISO_RATELIMIT_REDIS_URL``
     Keep the rate-limit counters in Redis (needs the ``redis`` package) instead of files under
     ``CHISO_DATA_DIR`` — for several servers, or exact counts under heavy concurrency.
+``CHISO_SERVICE_INDICATORS``
+    Dotted path of the function that gives the unit and province reports their published
+    service-quality (Decision 766) figures (default: the service-quality app's,
+    ``chiso.web.services.report_figures.service_figures``; ``none`` leaves the section out).
 """
 
 from __future__ import annotations
@@ -283,3 +287,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Evidence files are private: they live outside any web root and are served only by views that
 # check permissions, so there is deliberately no MEDIA_URL for a web server to expose.
 MEDIA_ROOT = DATA_DIR / "files"
+
+# --- Reports ------------------------------------------------------------------------------------
+
+# Where the unit and province reports read published service-quality figures from (the hook of
+# `chiso.web.public.report_files`); "none" turns the section off.
+_service_indicators = os.environ.get("CHISO_SERVICE_INDICATORS", "").strip()
+CHISO_SERVICE_INDICATORS = (
+    _service_indicators or "chiso.web.services.report_figures.service_figures"
+    if _service_indicators.lower() != "none"
+    else ""
+)
