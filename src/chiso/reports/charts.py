@@ -168,16 +168,22 @@ def field_heatmap_spec(
 ) -> dict[str, Any]:
     """Units (rank order) × fields, each cell the unit's index in the field. `document` is the
     block's ranking; `fields` the rows of its `fields` frame (unit, field, title, index);
-    `words` replaces the title, subtitle, description or legend (another language)."""
+    `words` replaces the title, subtitle, description or legend (another language), and with
+    `field` ("Area") names the columns "Area 1", "Area 2" … instead of the fields' titles."""
     labels = ranked_labels(document["units"])
     d = document["display"]
     codes = sorted({str(f["field"]) for f in fields}, key=_natural)
     titles = {str(f["field"]): str(f.get("title") or "") for f in fields}
+    if words and words.get("field"):
+        titles = {code: "" for code in codes}
+        prefix = f"{words['field']} "
+    else:
+        prefix = ""
     rows = [
         {
             "order": labels[f["unit"]][0],
             "label": labels[f["unit"]][1],
-            "field": _field_label(str(f["field"]), titles),
+            "field": prefix + _field_label(str(f["field"]), titles),
             "field_order": codes.index(str(f["field"])),
             "index": plotted(f["index"]),
             "index_text": text_of(f["index"], 0, d["rounding"]),

@@ -63,6 +63,8 @@ def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any
             )
             % {},
             "legend": gettext("Chỉ số lĩnh vực (%%)") % {},
+            # The fields' titles are the method's, in Vietnamese: columns by number instead.
+            "field": gettext("Lĩnh vực"),
         }
     return mark_safe(render_svg(field_heatmap_spec(document, fields, words=words)))
 
