@@ -5,6 +5,8 @@ is rendered and written between its own markers (a tiny run; no timing is assert
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -101,6 +103,8 @@ def test_a_tiny_run_writes_its_section(tmp_path: Path) -> None:
     (size,) = result.sizes
     assert size.store.dossiers == 5_000 and not size.store.cached
     assert size.agreement is not None and size.engine.peak_rss > size.engine.start_rss > 0
+    assert len(size.engine.runs) == len(size.engine.cpu) == len(size.engine.loads) == 2
+    assert all(cpu > 0 for cpu in size.engine.cpu + size.pandas.cpu)
     text = path.read_text(encoding="utf-8")
     assert text.count(bench.START) == 1 and "par\n" in text and "Quick run" in text
     assert "| 5,000 |" in text and "progress query" in text
@@ -115,9 +119,17 @@ def test_a_tiny_run_writes_its_section(tmp_path: Path) -> None:
 def test_a_pandas_run_over_its_cap_is_stopped_and_reported(tmp_path: Path) -> None:
     settings = bench.Settings.tiny(cache=tmp_path / "cache")
     store = bench.store_for(5_000, settings, lambda _: None)
-    child = bench.run_child(
-        "pandas", store.path, 1, settings, tmp_path / "out.parquet", seconds=0.5
-    )
+    child = bench.run_child("pandas", store.path, settings, tmp_path / "out.parquet", seconds=0.5)
     assert child.stopped == "time" and child.counts is None and not child.runs
     cell = bench._pandas_cell(child, settings)
     assert cell[0].startswith("stopped at the 2-minute cap")
+
+
+def test_a_child_reports_its_own_peak_not_its_parents() -> None:
+    held = bytearray(512 * 1024**2)
+    held[::4096] = b"\x01" * len(held[::4096])  # resident, not just reserved
+    code = "from benchmarks.service import peak_rss; print(peak_rss())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=bench.ROOT
+    )
+    assert 0 < int(out.stdout) < 256 * 1024**2 < len(held)
