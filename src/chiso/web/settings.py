@@ -37,6 +37,10 @@ Environment variables:
 ``CHISO_RATELIMIT_REDIS_URL``
     Keep the rate-limit counters in Redis (needs the ``redis`` package) instead of files under
     ``CHISO_DATA_DIR`` — for several servers, or exact counts under heavy concurrency.
+``CHISO_SIPAS_DRAFT_BACKGROUND``
+    Respondents from which a survey's SIPAS draft is estimated by a background job while its
+    page shows the progress, rather than in the request (default 3000; the draft is kept
+    either way, so it is estimated once per set of answers and options).
 ``CHISO_SERVICE_INDICATORS``
     Dotted path of the function that gives the unit and province reports their published
     service-quality (Decision 766) figures (default: the service-quality app's,
@@ -270,6 +274,9 @@ if _redis_url:
     Q_CLUSTER["redis"] = _redis_url
 else:
     Q_CLUSTER["orm"] = "default"
+
+# A survey's SIPAS draft with at least this many respondents is estimated in the background.
+CHISO_SIPAS_DRAFT_BACKGROUND = int(os.environ.get("CHISO_SIPAS_DRAFT_BACKGROUND", "3000"))
 
 # --- Language and time --------------------------------------------------------------------------
 

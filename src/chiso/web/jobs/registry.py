@@ -92,6 +92,15 @@ JOB_KINDS: dict[str, JobKind] = {
             action=Action.SERVICE_MANAGE,
             result_template="services/job_compute.html",
         ),
+        # A large survey's SIPAS draft (chiso.web.surveys.estimate_jobs).
+        JobKind(
+            name="survey.estimate",
+            func="chiso.web.surveys.estimate_jobs.survey_estimate_run",
+            check="chiso.web.surveys.estimate_jobs.estimate_params",
+            title=_("Ước lượng SIPAS (bản nháp) của cuộc khảo sát"),
+            action=Action.SURVEY_VIEW,
+            result_template="surveys/job_estimate.html",
+        ),
     ]
 }
 

@@ -145,11 +145,26 @@ def survey_prepared_answers(survey: Survey, options: EstimateOptions) -> Prepare
 
 def survey_estimate(survey: Survey, options: EstimateOptions) -> SurveyEstimate:
     """The draft: exactly what `survey_sipas_publish` with these options would publish now."""
-    prepared = survey_prepared_answers(survey, options)
+    return prepared_estimate(survey, options, survey_prepared_answers(survey, options))
+
+
+def prepared_names(prepared: PreparedAnswers) -> dict[str, str]:
+    """Unit code → name of the units that answered (the names the document carries)."""
+    return unit_names(prepared.frame["unit"].unique().to_list())
+
+
+def prepared_estimate(
+    survey: Survey,
+    options: EstimateOptions,
+    prepared: PreparedAnswers,
+    *,
+    names: dict[str, str] | None = None,
+) -> SurveyEstimate:
+    """The estimate of answers already prepared with `options` (`survey_prepared_answers`)."""
     estimate = sipas_estimate(
         questionnaire_yaml=survey.questionnaire_yaml,
         answers=prepared.frame,
-        names=unit_names(prepared.frame["unit"].unique().to_list()),
+        names=prepared_names(prepared) if names is None else names,
         seed=options.seed,
         bootstrap=options.bootstrap,
         level=options.level,
