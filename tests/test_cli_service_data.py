@@ -26,7 +26,8 @@ def test_generate_writes_a_synthetic_store(tmp_path: Path) -> None:
     version = open_store(out)
     assert version is not None and version.manifest["synthetic"] is True
     assert version.manifest["generated"]["seed"] == 5
-    assert "không phải hồ sơ thật" in (out / "README.md").read_text(encoding="utf-8")
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "không phải hồ sơ thật" in readme and "--dossiers 3000 --year 2025" in readme
     con = connect(out)
     assert con.execute("SELECT count(*) FROM dossiers").fetchall() == [(3000,)]
 
@@ -38,6 +39,24 @@ def test_generate_is_deterministic_and_refuses_a_used_folder(tmp_path: Path) -> 
     assert frames[0].equals(frames[1])
     again = run("--lang", "en", "service", "generate", "--dossiers", "10", str(tmp_path / "a"))
     assert again.exit_code == 2 and "is not empty" in again.output
+
+
+def test_generate_several_years(tmp_path: Path) -> None:
+    out = tmp_path / "province"
+    result = run("service", "generate", "--units", "4", "--dossiers", "400", "--first-year",
+                 "2024", "--year", "2025", str(out))  # fmt: skip
+    assert result.exit_code == 0 and "800 hồ sơ" in result.output, result.output
+    con = connect(out)
+    years = "SELECT year(received_at), count(*) FROM dossiers GROUP BY 1 ORDER BY 1"
+    assert con.execute(years).fetchall() == [(2024, 400), (2025, 400)]
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "--dossiers 400 --first-year 2024 --year 2025" in readme
+    later = run(
+        "service", "generate", "--first-year", "2026", "--year", "2025", str(tmp_path / "y")
+    )
+    assert later.exit_code == 2 and "Năm đầu 2026 ở sau năm 2025" in later.output
+    early = run("service", "generate", "--first-year", "1999", str(tmp_path / "z"))
+    assert early.exit_code == 2 and "Chưa có lịch ngày làm việc năm 1999" in early.output
 
 
 def test_generate_needs_a_calendar(tmp_path: Path) -> None:

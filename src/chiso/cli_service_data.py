@@ -37,6 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Generated SYNTHETIC data (seed {seed}) into {out}: {units} units, {procedures} "
         "procedures, {dossiers} dossiers, {events} events, {feedback} feedback — {seconds} s.",
     ),
+    "first_after": (
+        "Năm đầu {first} ở sau năm {year}.",
+        "The first year {first} comes after the year {year}.",
+    ),
     "no_calendar": (
         "Chưa có lịch ngày làm việc năm {year} (có: {years}).",
         "No working-day calendar for {year} (shipped: {years}).",
@@ -99,14 +103,20 @@ def _number(value: Any, lang: str) -> Any:
     type=click.IntRange(min=0),
     default=100_000,
     show_default=True,
-    help="Dossiers received in the year.",
+    help="Dossiers received in each year.",
 )
 @click.option(
     "--year",
     type=int,
     default=2025,
     show_default=True,
-    help="The year (a shipped working-day calendar is needed for it).",
+    help="The (last) year (a shipped working-day calendar is needed for it).",
+)
+@click.option(
+    "--first-year",
+    type=int,
+    help="The first year, for records spanning several years up to --year, each with its "
+    "own dossiers (default: --year alone).",
 )
 @click.option(
     "--seed",
@@ -118,23 +128,33 @@ def _number(value: Any, lang: str) -> Any:
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_obj
 def generate_command(
-    ctx: Context, units: int, dossiers: int, year: int, seed: int, out_dir: Path
+    ctx: Context,
+    units: int,
+    dossiers: int,
+    year: int,
+    first_year: int | None,
+    seed: int,
+    out_dir: Path,
 ) -> None:
     """Generate a SYNTHETIC province's records into a new store OUT_DIR: units, procedures,
     dossiers with their status history, and feedback, labelled synthetic in the store's
     manifest and README. Deterministic by seed; written block by block, so memory stays
-    bounded for tens of millions of dossiers."""
+    bounded for tens of millions of dossiers. With --first-year, the years up to --year: the
+    units improve from year to year, and the last year's records are those it has alone."""
     from chiso.engine.service_synthetic import SyntheticSpec
     from chiso.engine.service_synthetic_feedback import generate
     from chiso.io.synthetic_store import write_synthetic
 
+    if first_year is not None and first_year > year:
+        _say(ctx, "first_after", first=str(first_year), year=str(year), err=True)
+        sys.exit(EXIT_USAGE)
     if out_dir.exists() and any(out_dir.iterdir()):
         _say(ctx, "not_empty", out=out_dir, err=True)
         sys.exit(EXIT_USAGE)
-    calendar = _calendar(ctx, year)
+    calendar = _calendar(ctx, year, first_year or year)
     started = time.perf_counter()
     version = write_synthetic(
-        generate(SyntheticSpec(units, dossiers, year, seed), calendar), out_dir
+        generate(SyntheticSpec(units, dossiers, year, seed, first_year), calendar), out_dir
     )
     seconds = time.perf_counter() - started
     _say(
@@ -151,20 +171,22 @@ def generate_command(
     )
 
 
-def _calendar(ctx: Context, year: int) -> WorkingCalendar:
-    """The year's calendar and the next one's; without the next, its weekends only (said)."""
+def _calendar(ctx: Context, year: int, first: int) -> WorkingCalendar:
+    """The calendars of `first`..`year` and of the next year; without the next, its weekends
+    only (said)."""
     from chiso.io.calendar_files import load_calendar, shipped_calendar_years
 
     shipped = shipped_calendar_years()
-    if year not in shipped:
-        years = ", ".join(str(y) for y in shipped)
-        _say(ctx, "no_calendar", year=str(year), years=years, err=True)
-        sys.exit(EXIT_USAGE)
+    for needed in range(first, year + 1):
+        if needed not in shipped:
+            years = ", ".join(str(y) for y in shipped)
+            _say(ctx, "no_calendar", year=str(needed), years=years, err=True)
+            sys.exit(EXIT_USAGE)
     try:
         if year + 1 in shipped:
-            return load_calendar(year, year + 1)
+            return load_calendar(first, year + 1)
         _say(ctx, "weekends_only", year=str(year), next=str(year + 1), err=True)
-        return load_calendar(year).extended_to(dt.date(year + 1, 12, 31))
+        return load_calendar(first, year).extended_to(dt.date(year + 1, 12, 31))
     except MethodError as exc:
         ctx.fail(exc.problems, EXIT_INPUT)
         raise  # ctx.fail exits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from chiso.engine.calendar import WorkingCalendar
-from chiso.engine.service_synthetic import SyntheticSpec, make_province
+from chiso.engine.service_synthetic import IMPROVING, SyntheticSpec, make_province, profiles_in
 from chiso.engine.service_synthetic_feedback import SyntheticData, generate
 from chiso.engine.service_tables import (
     DOSSIER_EVENTS,
@@ -86,6 +87,73 @@ def test_the_calendar_must_cover_the_next_quarter() -> None:
         list(generate(SyntheticSpec(units=3, dossiers=10, year=2026), short).blocks)
     longer = short.extended_to(dt.date(2027, 12, 31))
     assert len(list(generate(SyntheticSpec(units=3, dossiers=10, year=2026), longer).blocks)) == 1
+
+
+# Several years ----------------------------------------------------------------------------------
+
+TWO_YEARS = SyntheticSpec(units=12, dossiers=4_000, year=2025, seed=9, first_year=2024)
+
+
+@pytest.fixture(scope="module")
+def two_years() -> dict[str, pl.DataFrame]:
+    return collect(generate(TWO_YEARS, CALENDAR))
+
+
+def test_earlier_years_leave_the_last_years_records_as_they_were(
+    two_years: dict[str, pl.DataFrame],
+) -> None:
+    alone = collect(generate(dataclasses.replace(TWO_YEARS, first_year=None), CALENDAR))
+    received = two_years["dossiers"]["received_at"].dt.year()
+    assert received.value_counts().sort("received_at").rows() == [(2024, 4_000), (2025, 4_000)]
+    last = two_years["dossiers"].filter(received == 2025)
+    assert_frame_equal(last, alone["dossiers"])
+    assert_frame_equal(two_years["units"], alone["units"])
+    sent = two_years["feedback"]["sent_at"].dt.year()
+    assert_frame_equal(two_years["feedback"].filter(sent == 2025), alone["feedback"])
+    assert sent.value_counts().sort("sent_at").rows() == [(2024, 16), (2025, 16)]
+
+
+def test_several_years_are_one_store_snapshot(two_years: dict[str, pl.DataFrame]) -> None:
+    for table in (DOSSIERS, DOSSIER_EVENTS, FEEDBACK):
+        assert two_years[table.name].select(table.key).is_duplicated().sum() == 0, table.name
+    d = two_years["dossiers"]
+    assert d["finished_at"].drop_nulls().max() < END  # a snapshot at the end of the last year
+    earlier = d.filter(pl.col("received_at").dt.year() == 2024)
+    # 2024's dossiers ran on into 2025 rather than stopping at its end
+    assert earlier["finished_at"].drop_nulls().max() > dt.datetime(2025, 1, 1)
+    assert earlier["finished_at"].null_count() < d["finished_at"].null_count()
+    effective = two_years["procedures"]["legal_basis_effective_date"].dt.year()
+    assert {2024, 2025} <= set(effective) and effective.max() == 2025
+
+
+def test_an_earlier_year_is_the_units_profiles_moved_back() -> None:
+    province = make_province(TWO_YEARS)
+    last, before = province.profiles, profiles_in(province, 2024)
+    assert profiles_in(province, 2025) is last
+    kept = (before["online"] / last["online"]).to_numpy()
+    assert ((kept >= 0.88 - 1e-9) & (kept <= 1.04 + 1e-9)).all()  # 1 − g, g in [−4 %, 12 %]
+    for column in IMPROVING:  # each unit moves all its rates by its one progress (at most 1)
+        expected = np.minimum(last[column].to_numpy() * kept, 1.0)
+        np.testing.assert_allclose(before[column].to_numpy(), expected)
+    assert (before["late"] > last["late"]).sum() > before.height // 2  # most units improved
+    assert before["late"].max() <= 0.5
+    three_years = make_province(dataclasses.replace(TWO_YEARS, first_year=2023))
+    assert_frame_equal(three_years.profiles, last)
+    two_back = profiles_in(three_years, 2023)
+    np.testing.assert_allclose((two_back["online"] / last["online"]).to_numpy(), kept**2)
+
+
+def test_the_years_must_be_in_order_and_in_the_calendar() -> None:
+    with pytest.raises(ValueError, match="first year 2026"):
+        SyntheticSpec(year=2025, first_year=2026)
+    with pytest.raises(ValueError, match="must cover 2024–2025"):
+        list(generate(TWO_YEARS, load_calendar(2025, 2026)).blocks)
+    meta = generate(TWO_YEARS, CALENDAR).meta
+    assert (meta["first_year"], meta["year"], meta["period"]) == (
+        2024,
+        2025,
+        ["2024-01-01", "2026-01-01"],
+    )
 
 
 # Contract-valid --------------------------------------------------------------------------------

@@ -3,12 +3,17 @@
 Deterministic by seed: every random draw comes from a `numpy` generator seeded from
 ``SeedSequence(seed, spawn_key=…)`` — one stream for the province, one per block of dossiers
 (`chiso.engine.service_synthetic_dossiers`), one for feedback — so a block is the same whatever
-the chunking and the machine. The data are **synthetic**: the codes use the province code
-``H99``, which no real province has, and every output carries `SYNTHETIC_NOTE`.
+the chunking and the machine. The records may span several years (`SyntheticSpec.first_year`):
+the last year's streams are those of a one-year province, so adding earlier years leaves its
+own records as they were, and each earlier year has streams of its own. The data are
+**synthetic**: the codes use the province code ``H99``, which no real province has, and every
+output carries `SYNTHETIC_NOTE`.
 
 Each unit gets a latent *profile* (its propensity to be late, to receive online, to digitise…)
 drawn from Beta distributions, so that rates differ between units and the ranking has something
-to rank; the means follow what provinces publish (on time 85–97 %, online 30–70 %).
+to rank; the means follow what provinces publish (on time 85–97 %, online 30–70 %). The profile
+is the unit's in the last year; an earlier year's (`profiles_in`) is moved back by the unit's
+own yearly progress, so that the province improves from year to year at uneven speeds.
 """
 
 from __future__ import annotations
@@ -127,18 +132,27 @@ _LIMITS: Final = {
 @dataclass(frozen=True)
 class SyntheticSpec:
     """What to generate: `units` handling units (about a fifth departments, the rest
-    communes), `dossiers` received in `year`, all from `seed`."""
+    communes), `dossiers` received in each year from `first_year` (None: `year` alone) to
+    `year`, all from `seed`. The records are a snapshot at the end of `year`."""
 
     units: int = 30
     dossiers: int = 100_000
     year: int = 2025
     seed: int = 1
+    first_year: int | None = None
 
     def __post_init__(self) -> None:
         if self.units < 2:
             raise ValueError("a province needs at least 2 units (a department and a commune)")
         if self.dossiers < 0:
             raise ValueError("the number of dossiers cannot be negative")
+        if self.first_year is not None and self.first_year > self.year:
+            raise ValueError(f"the first year {self.first_year} comes after the year {self.year}")
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The years whose dossiers are generated, oldest first."""
+        return tuple(range(self.first_year or self.year, self.year + 1))
 
     @property
     def departments(self) -> int:
@@ -149,8 +163,16 @@ class SyntheticSpec:
         return self.units - self.departments
 
     def stream(self, *key: int) -> np.random.Generator:
-        """The random stream named `key` (0: province, (1, b): dossier block b, 2: feedback)."""
+        """The random stream named `key`: 0 the province; (1, b) dossier block b and 2 the
+        feedback of the last year — (1, b, k) and (2, k) those of the year k years before it;
+        3 the years the recent procedures take effect in; 4 the units' yearly progress."""
         return np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=key))
+
+    def year_stream(self, year: int, *key: int) -> np.random.Generator:
+        """The stream `key` of `year`: `key` itself in the last year, `key` + (years back,)
+        before it."""
+        back = self.year - year
+        return self.stream(*key, back) if back else self.stream(*key)
 
 
 @dataclass(frozen=True)
@@ -227,7 +249,7 @@ def _procedures(spec: SyntheticSpec, rng: np.random.Generator) -> tuple[pl.DataF
             "requires_written_result": rng.random(n) < 0.3,
             "has_fee": has_fee,
             "fee_online_integrated": has_fee & (rng.random(n) < 0.75),
-            **_publication_dates(spec.year, n, rng),
+            **_publication_dates(spec, n, rng),
             "mandatory_parts_complete": rng.random(n) < 0.95,
         }
     )
@@ -246,16 +268,27 @@ def _limits(
     return np.where(is_commune & (unit == "working_days"), np.minimum(out, 5), out)
 
 
-def _publication_dates(year: int, n: int, rng: np.random.Generator) -> dict[str, list[dt.date]]:
-    """About a third of the procedures take effect in the year; their publication decision
-    comes 0–30 working days (≈ 0–42 calendar days) before, sometimes after; they are made
-    public within 0–12 days of the decision. Older procedures keep older dates."""
-    start = dt.date(year, 1, 1)
+def _publication_dates(
+    spec: SyntheticSpec, n: int, rng: np.random.Generator
+) -> dict[str, list[dt.date]]:
+    """About a third of the procedures take effect in the years generated (spread evenly over
+    them); their publication decision comes 0–30 working days (≈ 0–42 calendar days) before,
+    sometimes after; they are made public within 0–12 days of the decision. Older procedures
+    keep older dates."""
     recent = rng.random(n) < 0.35
     effective_offset = np.where(recent, rng.integers(0, 365, n), rng.integers(-1500, -30, n))
     lead = np.where(rng.random(n) < 0.85, rng.integers(8, 42, n), rng.integers(-5, 8, n))
     public_lag = np.where(rng.random(n) < 0.9, rng.integers(0, 7, n), rng.integers(7, 20, n))
-    effective = [start + dt.timedelta(days=int(o)) for o in effective_offset]
+    years = spec.years
+    # its own stream: the province's draws, and so a one-year province, stay as they are
+    back = spec.stream(3).integers(0, len(years), n) if len(years) > 1 else np.zeros(n, int)
+    starts = [
+        dt.date(spec.year - int(b), 1, 1) if r else dt.date(years[0], 1, 1)
+        for r, b in zip(recent, back, strict=True)
+    ]
+    effective = [
+        s + dt.timedelta(days=int(o)) for s, o in zip(starts, effective_offset, strict=True)
+    ]
     decision = [e - dt.timedelta(days=int(d)) for e, d in zip(effective, lead, strict=True)]
     public = [d + dt.timedelta(days=int(lag)) for d, lag in zip(decision, public_lag, strict=True)]
     return {
@@ -299,4 +332,29 @@ def _profiles(units: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
             "supplement": beta(2.0, 20.0),
             "feedback_late": np.clip(beta(2.0, 15.0), 0.0, 0.4),
         }
+    )
+
+
+# What a unit does more of as it improves, and what it does less of.
+IMPROVING: Final = (
+    "online", "e_result", "digitised", "reused", "personal_store", "vneid", "pay_online",
+)  # fmt: skip
+DECLINING: Final = ("late", "supplement", "feedback_late")
+
+
+def profiles_in(province: Province, year: int) -> pl.DataFrame:
+    """The units' profiles in `year`: the province's (those of the last year) moved back by
+    each unit's yearly progress `g`, drawn once per unit between −4 % (a unit that slipped)
+    and +12 %. Each year back, what a unit does more of as it improves is × (1 − g) (at most
+    1) and its lateness, supplement requests and late feedback × (1 + 2g) (at most 0.5)."""
+    spec, profiles = province.spec, province.profiles
+    back = spec.year - year
+    if back == 0:
+        return profiles
+    progress = spec.stream(4).uniform(-0.04, 0.12, profiles.height)
+    better = pl.lit(pl.Series((1 - progress) ** back))
+    worse = pl.lit(pl.Series((1 + 2 * progress) ** back))
+    return profiles.with_columns(
+        *((pl.col(c) * better).clip(upper_bound=1.0) for c in IMPROVING),
+        *((pl.col(c) * worse).clip(upper_bound=0.5) for c in DECLINING),
     )

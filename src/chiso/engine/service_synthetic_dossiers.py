@@ -1,7 +1,9 @@
 """Synthetic dossiers and their status history, generated in blocks with numpy.
 
-Each block of `BLOCK` dossiers comes from its own random stream (`SyntheticSpec.stream(1, b)`),
-so memory stays bounded and the output does not depend on how it is written. A dossier's life is
+Each block of `BLOCK` dossiers of a year comes from its own random stream
+(`SyntheticSpec.year_stream(year, 1, b)`), so memory stays bounded and the output does not
+depend on how it is written; the years come one after the other, oldest first, each from its
+units' profiles in that year (`profiles_in`). A dossier's life is
 drawn in *office time*: working-day ordinals of the calendar plus the fraction of the office day
 (07:30–17:00) elapsed, so every event falls in office hours on a working day, in order:
 
@@ -11,8 +13,9 @@ drawn in *office time*: working-day ordinals of the calendar plus the fraction o
 The appointment (``due_at``) is what a one-stop-shop system would print: the legal limit added to
 the received time with the calendar's working time (`WorkingCalendar.at_positions`); a limit in
 calendar days ends on that day, moved to the next working day. Whether the unit meets it depends
-on the unit's profile. The data are a snapshot at the end of the year: nothing after 1 January
-of the next year has happened, so late-December dossiers are still open.
+on the unit's profile. The data are a snapshot at the end of the last year: nothing after
+1 January of the next year has happened, so its late-December dossiers are still open (those of
+an earlier year ran on into the next one).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import numpy.typing as npt
 import polars as pl
 
 from chiso.engine.calendar import WorkingCalendar
-from chiso.engine.service_synthetic import Province
+from chiso.engine.service_synthetic import Province, SyntheticSpec, profiles_in
 
 BLOCK: Final = 100_000
 OPEN_SECONDS: Final = 7 * 3600 + 1800  # 07:30
@@ -77,15 +80,13 @@ class OfficeClock:
 
 
 class _Setting:
-    """What every block shares: the pair distribution, the procedures, the working days of the
-    year and the office clock."""
+    """What every block of a year shares: the pair distribution, the procedures, the working
+    days of the year, the office clock and the end of the records (after the last year)."""
 
-    def __init__(self, province: Province, calendar: WorkingCalendar):
-        year = province.spec.year
-        if not (calendar.covers(dt.date(year, 1, 1)) and calendar.covers(dt.date(year + 1, 3, 31))):
-            raise ValueError(f"the calendar must cover {year} and the first quarter of {year + 1}")
+    def __init__(self, province: Province, calendar: WorkingCalendar, year: int):
         self.calendar, self.clock = calendar, OfficeClock(calendar)
-        pairs = province.unit_procedures.join(province.profiles, on="unit_code").join(
+        profiles = profiles_in(province, year)
+        pairs = province.unit_procedures.join(profiles, on="unit_code").join(
             province.procedures.with_row_index("proc"), on="procedure_code"
         )
         # within a unit, procedure popularity falls as 1 / rank^1.1 (a few procedures dominate)
@@ -95,8 +96,8 @@ class _Setting:
         self.pairs = pairs
         self.procedures = province.procedures
         self.day_first = self.clock.ordinal(dt.date(year, 1, 1))
-        self.end_ordinal = self.clock.ordinal(dt.date(year + 1, 1, 1))
-        days = self.clock.days[self.day_first : self.end_ordinal]
+        self.end_ordinal = self.clock.ordinal(dt.date(province.spec.year + 1, 1, 1))
+        days = self.clock.days[self.day_first : self.clock.ordinal(dt.date(year + 1, 1, 1))]
         month = days.astype("datetime64[M]").astype(int) % 12
         season = np.array([0.8, 0.85, 1.1, 1.0, 1.0, 1.05, 1.05, 1.0, 1.05, 1.1, 1.1, 1.2])
         self.day_cdf = np.cumsum(season[month]) / season[month].sum()
@@ -108,13 +109,24 @@ class _Setting:
         return self.clock.office(at)
 
 
+def check_calendar(spec: SyntheticSpec, calendar: WorkingCalendar) -> None:
+    """ValueError unless `calendar` covers the years generated and the first quarter after
+    them (the appointments of late-December dossiers)."""
+    first, last = spec.years[0], spec.year
+    if not (calendar.covers(dt.date(first, 1, 1)) and calendar.covers(dt.date(last + 1, 3, 31))):
+        years = str(last) if first == last else f"{first}–{last}"
+        raise ValueError(f"the calendar must cover {years} and the first quarter of {last + 1}")
+
+
 def dossier_blocks(province: Province, calendar: WorkingCalendar) -> Iterator[DossierBlock]:
-    """Every block of the province's dossiers, in order."""
-    setting = _Setting(province, calendar)
-    total = province.spec.dossiers
-    for b, start in enumerate(range(0, total, BLOCK)):
-        rng = province.spec.stream(1, b)
-        yield _block(setting, province, rng, start, min(BLOCK, total - start))
+    """Every block of the province's dossiers, year by year, in order."""
+    spec = province.spec
+    check_calendar(spec, calendar)
+    for year in spec.years:
+        setting = _Setting(province, calendar, year)
+        for b, start in enumerate(range(0, spec.dossiers, BLOCK)):
+            rng = spec.year_stream(year, 1, b)
+            yield _block(setting, province, rng, start, min(BLOCK, spec.dossiers - start))
 
 
 def _block(

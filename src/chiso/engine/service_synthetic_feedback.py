@@ -4,7 +4,8 @@ Feedback arrives at any hour of the year, about four for every thousand dossiers
 units like their dossiers. The deadlines of the domain notes are drawn against, in working days:
 reject within 2, first request for more information within 5, handle within 15 from sending or
 from the latest transfer; each unit misses them at its own rate (`feedback_late` in its
-profile). Like dossiers, the data are a snapshot at the end of the year.
+profile in the year). Like dossiers, the data are a snapshot at the end of the last year; each
+year's feedback has its own stream (`SyntheticSpec.year_stream(year, 2)`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,18 @@ import numpy.typing as npt
 import polars as pl
 
 from chiso.engine.calendar import WorkingCalendar
-from chiso.engine.service_synthetic import SYNTHETIC_NOTE, Province, SyntheticSpec, make_province
+from chiso.engine.service_synthetic import (
+    SYNTHETIC_NOTE,
+    Province,
+    SyntheticSpec,
+    make_province,
+    profiles_in,
+)
 from chiso.engine.service_synthetic_dossiers import (
     BLOCK,
     DossierBlock,
     OfficeClock,
+    check_calendar,
     dossier_blocks,
 )
 
@@ -44,6 +52,7 @@ class SyntheticData:
 
 
 def generate(spec: SyntheticSpec, calendar: WorkingCalendar) -> SyntheticData:
+    check_calendar(spec, calendar)
     province = make_province(spec)
     return SyntheticData(
         province,
@@ -59,28 +68,34 @@ def describe(spec: SyntheticSpec, calendar: WorkingCalendar) -> dict[str, Any]:
         "note": SYNTHETIC_NOTE,
         "generator": "chiso.engine.service_synthetic",
         "seed": spec.seed,
+        "first_year": spec.years[0],
         "year": spec.year,
         "units": spec.units,
         "departments": spec.departments,
         "communes": spec.communes,
-        "dossiers": spec.dossiers,
+        "dossiers": spec.dossiers,  # in each year
         "block": BLOCK,
-        "period": [f"{spec.year}-01-01", f"{spec.year + 1}-01-01"],
+        "period": [f"{spec.years[0]}-01-01", f"{spec.year + 1}-01-01"],
         "snapshot": f"{spec.year + 1}-01-01T00:00:00",
         "calendar": [calendar.start.isoformat(), calendar.end.isoformat()],
     }
 
 
 def make_feedback(province: Province, calendar: WorkingCalendar) -> pl.DataFrame:
+    clock = OfficeClock(calendar)
+    years = [_year_feedback(province, clock, year) for year in province.spec.years]
+    return pl.concat(years).sort("sent_at", "feedback_id")
+
+
+def _year_feedback(province: Province, clock: OfficeClock, year: int) -> pl.DataFrame:
     spec = province.spec
-    rng = spec.stream(2)
+    rng = spec.year_stream(year, 2)
     n = round(spec.dossiers * FEEDBACK_PER_DOSSIER)
-    profiles = province.profiles
+    profiles = profiles_in(province, year)
     weight = profiles["weight"].to_numpy()
     pick = rng.choice(profiles.height, size=n, p=weight / weight.sum())
     late = rng.random(n) < profiles["feedback_late"].to_numpy()[pick]
-    clock = OfficeClock(calendar)
-    start = np.datetime64(dt.date(spec.year, 1, 1), "s")
+    start = np.datetime64(dt.date(year, 1, 1), "s")
     sent = start + rng.integers(0, 365 * 86_400, n).astype("timedelta64[s]")
     stages = _stages(rng, clock, sent, late)
     end = float(clock.ordinal(dt.date(spec.year + 1, 1, 1)))
@@ -88,7 +103,7 @@ def make_feedback(province: Province, calendar: WorkingCalendar) -> pl.DataFrame
     published = ~np.isnat(stamps["published_at"])
     return pl.DataFrame(
         {
-            "feedback_id": [f"PA-{spec.year}-{i + 1:07d}" for i in range(n)],
+            "feedback_id": [f"PA-{year}-{i + 1:07d}" for i in range(n)],
             "unit_code": profiles["unit_code"].to_numpy()[pick],
             "category": np.where(rng.random(n) < 0.6, "rules", "conduct"),
             "sent_at": sent.astype("datetime64[us]"),
@@ -98,7 +113,7 @@ def make_feedback(province: Province, calendar: WorkingCalendar) -> pl.DataFrame
             "dislikes": np.where(published, rng.poisson(0.4 + 2.0 * late, n), 0).astype(np.int32),
             "re_raised": rng.random(n) < 0.03 + 0.15 * late,
         }
-    ).sort("sent_at", "feedback_id")
+    )
 
 
 def _stages(rng: np.random.Generator, clock: OfficeClock, sent: F, late: B) -> dict[str, F]:
