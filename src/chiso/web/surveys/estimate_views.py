@@ -1,9 +1,10 @@
 """The survey's estimates as a draft, and what is done with them: publish the year's SIPAS,
 feed the PAR Index. Under /quan-ly/khao-sat/<pk>/uoc-luong/.
 
-The draft is estimated on request (nothing is stored) with the options in the query string;
-the publish form posts the same options back, so what is published is what was shown — the
-answers' hash guards against responses that arrived in between.
+The draft is estimated with the options in the query string and kept (`drafts`): a second
+view reads it back, and a large survey's is estimated by a background job while the page shows
+its progress. The publish form posts the same options back, so what is published is what was
+shown — the answers' hash guards against responses that arrived in between.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from django.views.decorators.http import require_GET, require_POST
 from chiso.engine.sipas_method import Questionnaire
 from chiso.web.accounts import policy
 from chiso.web.accounts.policy import Action
+from chiso.web.jobs.models import Job
+from chiso.web.jobs.selectors import job_visible
 from chiso.web.public.display import number
 from chiso.web.public.sipas_display import (
     channel_table,
@@ -31,12 +34,13 @@ from chiso.web.public.sipas_display import (
     ranking_rows,
 )
 from chiso.web.publishing.selectors import sipas_snapshot_of
-from chiso.web.surveys import forms, results
-from chiso.web.surveys.estimates import SurveyEstimate, margin_label, survey_estimate
+from chiso.web.surveys import drafts, forms, results
+from chiso.web.surveys.estimates import margin_label, prepared_names, survey_prepared_answers
 from chiso.web.surveys.models import Draw, Survey
 from chiso.web.surveys.selectors import survey_questionnaire
 
 DECIMALS = 2
+POLL_SECONDS = 2
 
 
 def _survey(pk: int) -> Survey:
@@ -82,25 +86,77 @@ def estimates(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _survey(pk)
     published = sipas_snapshot_of(survey.year)
     form = _form(survey, request.GET, published)
-    estimate = None
+    state = None
     if form.is_valid():
         try:
-            estimate = survey_estimate(survey, form.options())
+            state = drafts.survey_draft(survey=survey, options=form.options(), by=request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
-    context = _context(request, survey, form, estimate, published)
+    context = _context(request, survey, form, state, published)
     return render(request, "surveys/estimates.html", context)
+
+
+@login_required
+@require_GET
+def estimates_progress(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    """The progress of the draft's background estimate (polled by htmx); when it ends, htmx
+    reloads the page, which then reads the kept draft."""
+    policy.require(request.user, Action.SURVEY_VIEW)
+    survey = _survey(pk)
+    run = _estimate_job(survey, job)
+    context = {"survey": survey, **_job_context(request, run)}
+    response = render(request, "surveys/_estimate_progress.html", context)
+    if not run.is_active and request.headers.get("HX-Request") == "true":
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def estimates_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Estimate the draft in the background again, after a run that failed or was cancelled."""
+    policy.require(request.user, Action.SURVEY_VIEW)
+    survey = _survey(pk)
+    form = forms.EstimateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Thiết lập ước lượng không hợp lệ."))
+        return redirect(_page(survey))
+    options = form.options()
+    try:
+        prepared = survey_prepared_answers(survey, options)
+        key = drafts.draft_key(survey, options, prepared, prepared_names(prepared))
+        drafts.survey_draft_start(survey=survey, options=options, key=key, by=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect(f"{_page(survey)}?{drafts.options_query(options)}")
+
+
+def _estimate_job(survey: Survey, pk: int) -> Job:
+    job = Job.objects.filter(pk=pk, kind=drafts.ESTIMATE_JOB, target=f"survey:{survey.pk}").first()
+    if job is None:
+        raise Http404(_("Không có tác vụ ước lượng này."))
+    return job
+
+
+def _job_context(request: HttpRequest, job: Job) -> dict[str, Any]:
+    return {
+        "job": job,
+        "job_page": job_visible(request.user, job),
+        "poll_seconds": POLL_SECONDS,
+    }
 
 
 def _context(
     request: HttpRequest,
     survey: Survey,
     form: forms.EstimateForm,
-    estimate: SurveyEstimate | None,
+    state: drafts.DraftState | None,
     published: Any,
 ) -> dict[str, Any]:
     user = request.user
+    estimate = state.draft if state is not None else None
     context: dict[str, Any] = {
         "survey": survey,
         "form": form,
@@ -114,14 +170,17 @@ def _context(
         "may_feed": policy.can(user, Action.SURVEY_IMPORT),
         "may_manage": policy.can(user, Action.SURVEY_MANAGE),
         "estimate": estimate,
+        "lost": state is not None and state.lost,
     }
+    if state is not None and state.job is not None:
+        context.update(_job_context(request, state.job))
     if estimate is not None:
         context.update(_draft(survey_questionnaire(survey), estimate))
     return context
 
 
-def _draft(questionnaire: Questionnaire, estimate: SurveyEstimate) -> dict[str, Any]:
-    document = estimate.estimate.document
+def _draft(questionnaire: Questionnaire, estimate: drafts.Draft) -> dict[str, Any]:
+    document = estimate.document
     names = {u["unit"]: u["name"] for u in document["units"]}
     min_sample = document["about"]["min_sample"]
     rows = []
@@ -129,21 +188,18 @@ def _draft(questionnaire: Questionnaire, estimate: SurveyEstimate) -> dict[str, 
         row["nodes_text"] = [_node_cell(row["nodes"].get(n["code"])) for n in document["nodes"]]
         row["why_unranked"] = _why_unranked(row, min_sample)
         rows.append(row)
-    weights = estimate.weights()
+    raking = estimate.raking
     return {
         "doc": document,
         "rows": rows,
         "chart": interval_chart(document["units"]),
         "items": _items(questionnaire, estimate, names),
         "channels": channel_table(document["channels"], names, DECIMALS),
-        "weights": [] if weights is None else _weight_rows(weights, names),
-        "raking": estimate.prepared.raking_summary(),
-        "raking_margins": ", ".join(
-            margin_label(m)
-            for m in (estimate.prepared.raked.margins if estimate.prepared.raked else ())
-        ),
+        "weights": _weight_rows(estimate.weights or [], names),
+        "raking": raking,
+        "raking_margins": ", ".join(margin_label(m) for m in (raking or {}).get("margins", ())),
         "level_percent": round(100 * document["about"]["level"]),
-        "respondents": estimate.prepared.frame["respondent"].n_unique(),
+        "respondents": estimate.respondents,
         "answers_hash": document["about"]["answers_hash"],
     }
 
@@ -170,14 +226,14 @@ def _why_unranked(row: dict[str, Any], min_sample: int) -> str:
 
 
 def _items(
-    questionnaire: Questionnaire, estimate: SurveyEstimate, names: dict[str, str]
+    questionnaire: Questionnaire, estimate: drafts.Draft, names: dict[str, str]
 ) -> list[dict[str, Any]]:
     """Per unit (in rank order), every rating item's rate with its Wilson interval."""
     texts = {item.code: item.text for item in questionnaire.items}
     order = {item.code: n for n, item in enumerate(questionnaire.items)}
-    weighted = estimate.estimate.result.weighted
+    weighted = estimate.weighted
     by_unit: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in estimate.estimate.result.items.iter_rows(named=True):
+    for row in estimate.items:
         by_unit[row["unit"]].append(
             {
                 "code": row["item"],
@@ -189,7 +245,7 @@ def _items(
                 "interval": interval_text(row, DECIMALS),
             }
         )
-    units = [u["unit"] for u in estimate.estimate.document["units"]]
+    units = [u["unit"] for u in estimate.document["units"]]
     return [
         {
             "unit": unit,
@@ -200,7 +256,7 @@ def _items(
     ]
 
 
-def _weight_rows(weights: Any, names: dict[str, str]) -> list[dict[str, Any]]:
+def _weight_rows(weights: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {
             "name": names.get(row["unit"], row["unit"]),
@@ -211,7 +267,7 @@ def _weight_rows(weights: Any, names: dict[str, str]) -> list[dict[str, Any]]:
             "weight_max": number(row["weight_max"], 3),
             "deff": number(row["deff"], 2),
         }
-        for row in weights.iter_rows(named=True)
+        for row in weights
     ]
 
 

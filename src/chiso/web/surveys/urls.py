@@ -25,6 +25,12 @@ urlpatterns = [
     path("<int:pk>/phieu-giay/bat-dong/", paper_views.disagreements, name="disagreements"),
     path("<int:pk>/phieu-giay/<int:form_pk>/", paper_views.resolve, name="resolve"),
     path("<int:pk>/uoc-luong/", estimate_views.estimates, name="estimates"),
+    path(
+        "<int:pk>/uoc-luong/tien-do/<int:job>/",
+        estimate_views.estimates_progress,
+        name="estimates_progress",
+    ),
+    path("<int:pk>/uoc-luong/tinh/", estimate_views.estimates_start, name="estimates_start"),
     path("<int:pk>/uoc-luong/cong-bo/", estimate_views.publish, name="publish"),
     path("<int:pk>/uoc-luong/chi-so-cchc/", estimate_views.feed, name="feed"),
     path("<int:pk>/ky-danh-gia/", estimate_views.link_period, name="period"),
