@@ -10,8 +10,10 @@ years and one live year.
   seeded*, not a user's action, and saying so in the audit log (reason) keeps the log honest;
 - 2025: open for self-assessment (the 2024 departments only, the 2024 modelled method reused,
   said so in the period's title), for trying the live workflow;
-- service quality (Decision 766): a small synthetic province, 2025 computed and published, its
-  measured rates in the live year's data leaves (`chiso.web.services.demo_seed`).
+- service quality (Decision 766): a small synthetic province whose records span 2024 and 2025,
+  both years computed and published — 2024 so that the published PAR reports of 2024 (a unit's,
+  the province's) have their service-quality section — and the 2025 measured rates in the live
+  year's data leaves (`chiso.web.services.demo_seed`).
 
 Everything is synthetic or modelled (see examples/thai-nguyen/README.md) and labelled so on
 every page. Idempotent: each year is seeded in one transaction, and a year already seeded is

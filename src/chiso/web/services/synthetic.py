@@ -41,16 +41,24 @@ LABELS_NOTE: Final = (
 @dataclasses.dataclass(frozen=True)
 class DemoSpec:
     """The demo province: `communes` communes beside the generator's departments (at most 15),
-    `dossiers` received in `year`, from `seed`."""
+    `dossiers` received in each year from `first_year` (None: `year` alone) to `year`, from
+    `seed`."""
 
     dossiers: int = 20_000
     year: int = 2025
     seed: int = 766
     communes: int = 58
+    first_year: int | None = None
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return self.synthetic().years
 
     def synthetic(self) -> SyntheticSpec:
         # The generator makes round(units × 0.2) departments, at most 15: 15 + 58 gives 15.
-        return SyntheticSpec(15 + self.communes, self.dossiers, self.year, self.seed)
+        return SyntheticSpec(
+            15 + self.communes, self.dossiers, self.year, self.seed, self.first_year
+        )
 
 
 def example_units(
