@@ -261,6 +261,31 @@ def test_unreadable_file_and_store(store: Path, tmp_path: Path) -> None:
     assert [p.code for p in bad_store.value.problems] == ["DOS017"]
 
 
+def test_a_csv_polars_cannot_parse_is_reported_not_raised(store: Path, tmp_path: Path) -> None:
+    # An opening quote never closed: the header reads, the rows do not. Once this escaped the
+    # import as a polars ComputeError (a traceback in the shell, "unexpected error" in the web).
+    before = snapshot(store)
+    path = write_csv(tmp_path / "d.csv", [dossier(1)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('"D2,1.000001,H99.X0001\n')
+    with pytest.raises(InputError) as caught:
+        import_file(path, "dossiers", store)
+    problems = caught.value.problems
+    assert [p.code for p in problems] == ["DOS000"]
+    assert problems[0].where == "d.csv"
+    assert "invalid csv file: Field" in problems[0].params["detail"]
+    assert "not properly escaped" in problems[0].params["detail"]
+    assert "\n" not in problems[0].params["detail"]
+    assert snapshot(store) == before
+    # What the header already shows is wrong is reported with it.
+    garbage = tmp_path / "g.csv"
+    garbage.write_text('ma_ho_so;foo\n"unterminated;1\n', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        import_file(garbage, "dossiers", store)
+    codes = [p.code for p in caught.value.problems]
+    assert codes[0] == "DOS000" and "DOS001" in codes and "DOS002" in codes
+
+
 def test_listing_is_capped_and_counted(store: Path, tmp_path: Path) -> None:
     rows = [dossier(n, unit_code="H99.X9999") for n in range(30)]
     error = rejected(write_csv(tmp_path / "d.csv", rows), "dossiers", store)

@@ -101,7 +101,11 @@ def import_file(
     with new_version(store, replace={table.name}) as version:
         staged_path = version.tmp / "_staged.parquet"
         present = list(raw.headers)
-        raw.frame.select(pl.col(ROW), *parse_columns(table, present)).sink_parquet(staged_path)
+        try:
+            raw.frame.select(pl.col(ROW), *parse_columns(table, present)).sink_parquet(staged_path)
+        except pl.exceptions.PolarsError as exc:  # e.g. a CSV quote left open: unreadable
+            unreadable = Problem("DOS000", raw.path.name, {"detail": _polars_detail(exc)})
+            raise InputError([unreadable, *header_problems]) from None
         staged = pl.scan_parquet(staged_path)
         report = _checked(raw, table, present, staged, base, digest, header_problems)
         if report.errors:
@@ -122,6 +126,18 @@ def file_hash(path: Path) -> str:
     except OSError as exc:
         raise InputError([Problem("DOS000", str(path), {"detail": str(exc)})]) from None
     return sha.hexdigest()
+
+
+def _polars_detail(exc: Exception) -> str:
+    """What polars says is wrong with a file it could not parse, on one line: the reader's own
+    reason ("invalid csv file: Field … is not properly escaped") rather than its first line,
+    which is about the column type and ends mid-value."""
+    text = str(exc)
+    marker = "Original error:"
+    if marker in text:
+        text = text.split(marker, 1)[1]
+    paragraphs = (" ".join(p.split()) for p in text.replace("`", "").split("\n\n"))
+    return ": ".join(p for p in paragraphs if p) or type(exc).__name__
 
 
 def _imported_before(base: StoreVersion, table: str, digest: str) -> bool:
