@@ -162,6 +162,20 @@ def test_unit_page(client: Client, two_years: Any) -> None:
     assert "Bộ tiêu chí mô phỏng — dữ liệu minh họa" in html
 
 
+def test_unit_page_lists_what_adds_up_to_the_total(client: Client, two_years: Any) -> None:
+    # The components alone (72,53 + 17,37) fell a bonus point short of the total shown (90,90).
+    document = get_json(client, "/2024/so/TN.SCT.json")
+    unit = document["unit"]
+    assert unit["bonus"] > 0 and unit["penalty"] == 0
+    parts = sum(c["points"] for c in document["components"])
+    assert parts + unit["bonus"] - unit["penalty"] == pytest.approx(unit["total"])
+    html = client.get("/2024/so/TN.SCT/").content.decode()
+    line = html.split('<p class="components">', 1)[1].split("</p>", 1)[0]
+    bonus = f"{unit['bonus']:.2f}".replace(".", ",")
+    assert "Theo thành phần:" in line and f"điểm thưởng +{bonus}" in line
+    assert "điểm trừ" not in line
+
+
 def test_unit_json_has_history_and_lost_points_from_the_stored_leaves(
     client: Client, two_years: Any
 ) -> None:

@@ -225,6 +225,10 @@ def _unit_context(document: dict[str, Any]) -> dict[str, Any]:
         {**c, "points_text": points(c["points"]), "max_text": points(c["max"])}
         for c in document["components"]
     ]
+    # Bonus and penalty points sit outside the fields and the components: shown beside them, so
+    # that what is listed adds up to the total.
+    row["bonus_text"] = points(row["bonus"]) if row.get("bonus") else ""
+    row["penalty_text"] = points(row["penalty"]) if row.get("penalty") else ""
     return {
         **_page(document),
         "ranking_url": f"/{document['year']}/{document['block']}/",
