@@ -131,7 +131,7 @@ def _compared(document: dict[str, Any]) -> bool:
 
 def _page(document: dict[str, Any]) -> dict[str, Any]:
     method = document["method"]
-    labels = [method["status_label"]] if method["status"] != "official" else []
+    labels = [display.status_text(method["status"])] if method["status"] != "official" else []
     names = band_labels(document)
     bands = [{**b, "label": names[b["code"]]} for b in document.get("bands", [])]
     return {"doc": {**document, "bands": bands}, "status_labels": labels}
@@ -188,7 +188,9 @@ def _decorate_headline(block: dict[str, Any]) -> dict[str, Any]:
 
 
 def _status_labels(items: Iterable[dict[str, Any]]) -> list[str]:
-    return sorted({i["method_status_label"] for i in items if i["method_status"] != "official"})
+    return sorted(
+        {display.status_text(i["method_status"]) for i in items if i["method_status"] != "official"}
+    )
 
 
 def _unit_context(document: dict[str, Any]) -> dict[str, Any]:

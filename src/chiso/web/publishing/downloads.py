@@ -32,7 +32,8 @@ from chiso.reports.figures import method_statuses
 from chiso.reports.layout import PublicationSettings
 from chiso.reports.open_data import slug
 from chiso.web.evaluations.models import PeriodState
-from chiso.web.public.documents import ranking_document, status_label
+from chiso.web.public.display import status_text
+from chiso.web.public.documents import ranking_document
 from chiso.web.publishing.models import Publication, Snapshot
 from chiso.web.publishing.selectors import snapshots_published
 
@@ -326,9 +327,10 @@ def file_listing(year: int) -> list[dict[str, Any]]:
 
 
 def status_labels(year: int) -> list[str]:
-    """What the pages of the year must say about its numbers (modelled, reproduction)."""
+    """What the pages of the year must say about its numbers (modelled, reproduction), in the
+    interface language."""
     blocks = [
-        {"method": {"status": m["status"], "status_label": status_label(m["status"])}}
+        {"method": {"status": m["status"], "status_label": status_text(m["status"])}}
         for m in (s.extras["method"] for s in snapshots_published().filter(period__year=year))
     ]
     return method_statuses({"blocks": blocks})
