@@ -95,6 +95,8 @@ def test_the_public_pages_link_the_downloads(client: Client, two_years: Any) -> 
         html = client.get(page).content.decode()
         assert "Tải về" in html and 'href="/2024/tai-ve/phu-luc.xlsx"' in html, page
         assert 'href="/2024/tai-ve/du-lieu-mo.zip"' in html
+        box = html.split('<section class="downloads"', 1)[1].split("</section>", 1)[0]
+        assert 'href="/2024/bao-cao.pdf"' in box and 'href="/2024/bao-cao.docx"' in box, page
         assert "/2024/thong-cao/" not in html  # no press summary released yet
     html = client.get("/2024/tai-ve/").content.decode()
     for name in FILES:
