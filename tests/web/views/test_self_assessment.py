@@ -124,6 +124,22 @@ def test_an_invalid_value_is_shown_next_to_its_input(signed_in: Any, period: Per
     assert score_of(period, "TN.SNV", "1.1.2").self_value == ""
 
 
+def test_a_refused_submission_says_the_draft_was_saved(signed_in: Any, period: Period) -> None:
+    # The rows save, the submission is refused (criteria left): the heading said "Chưa lưu được"
+    # (nothing saved) although the posted value was kept.
+    data = {"action": "submit", **self_row(score_of(period, "TN.SNV", "1.1.2"), "95")}
+    response = signed_in.post(URL, data)
+    assert response.status_code == 400
+    page = text(response)
+    assert "Đã lưu nháp nhưng chưa nộp được, vì:" in page and "Chưa lưu được" not in page
+    assert "chưa tự chấm điểm" in page
+    assert score_of(period, "TN.SNV", "1.1.2").self_value == "95"
+    # A row that could not be saved still says so.
+    data = {"action": "submit", **self_row(score_of(period, "TN.SNV", "1.1.2"), "150")}
+    page = text(signed_in.post(URL, data))
+    assert "Chưa lưu được, vì:" in page and "chưa nộp được" not in page
+
+
 def test_exempt_leaves_show_the_reason_and_no_input(
     client: Any, period: Period, units: Any
 ) -> None:

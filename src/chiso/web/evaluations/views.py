@@ -149,6 +149,7 @@ def self_assessment(request: HttpRequest, unit_code: str) -> HttpResponse:
         return render(request, "evaluations/_self_row.html", context)
     rows = pages.posted_rows(groups, request.POST)
     problems = [p for row in rows for p in _save_self_row(request, row, make_form)]
+    saved = not problems
     if request.POST.get("action") == "submit" and not problems:
         problems = _try(services.assessment_submit, assessment=assessment, by=request.user)
         if not problems:
@@ -157,7 +158,12 @@ def self_assessment(request: HttpRequest, unit_code: str) -> HttpResponse:
     if not problems:
         messages.success(request, _("Đã lưu nháp."))
         return redirect(request.path)
-    return _render_self(request, assessment, period, groups, editable, problems, status=400)
+    # Every row saved, the submission refused: the draft is kept, so say so rather than that
+    # nothing was saved.
+    title = _("Đã lưu nháp nhưng chưa nộp được, vì:") if saved else None
+    return _render_self(
+        request, assessment, period, groups, editable, problems, status=400, problems_title=title
+    )
 
 
 def _try(service: Callable[..., Any], **kwargs: Any) -> list[str]:
@@ -213,8 +219,10 @@ def _render_self(
     editable: bool,
     problems: list[str] | None = None,
     status: int = 200,
+    problems_title: str | None = None,
 ) -> HttpResponse:
     context = {
+        "problems_title": problems_title,
         "period": period,
         "assessment": assessment,
         "unit": assessment.unit,
