@@ -58,7 +58,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "may_manage": may_manage,
         "may_publish": can(request.user, Action.SERVICE_PUBLISH),
         "upload_form": UploadForm(),
-        "generate_form": GenerateForm(),
+        "generate_form": GenerateForm(
+            auto_id="id_generate_%s"
+        ),  # its "dossiers" is the upload's too
         "compute_form": ComputeForm(),
         "feed_form": FeedForm(),
     }
