@@ -58,9 +58,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "may_manage": may_manage,
         "may_publish": can(request.user, Action.SERVICE_PUBLISH),
         "upload_form": UploadForm(),
-        "generate_form": GenerateForm(
-            auto_id="id_generate_%s"
-        ),  # its "dossiers" is the upload's too
+        # ids of its own: its "dossiers" field is the upload form's too
+        "generate_form": GenerateForm(auto_id="id_generate_%s"),
         "compute_form": ComputeForm(),
         "feed_form": FeedForm(),
     }
