@@ -23,6 +23,7 @@ pytestmark = pytest.mark.db
 
 ON_TIME = "3.3.2"  # rule: {kind: proportional, indicator: "2.1"}, max 3
 DIGITISED = "3.3.4"  # indicator 6.2
+WHOLE_SCORE = "3.3.5"  # indicator "index": the unit's Decision 766 score
 FLAG = "Khác với điểm đơn vị tự chấm."
 
 
@@ -131,3 +132,19 @@ def test_the_appraiser_sees_both_and_a_flag_where_they_differ(
     assert stp.count(FLAG) == 1  # only the on-time leaf has a claim that differs
     sct = appraiser.get("/quan-ly/tham-dinh/TN.SCT/").content.decode()
     assert "Số liệu đo từ hồ sơ một cửa" in sct and FLAG not in sct
+
+
+def test_the_units_whole_score_is_named_not_shown_as_an_indicator_code(
+    period: Period, published: ServiceSnapshot, admin: Any
+) -> None:
+    # 3.3.5 reads the unit's Decision 766 score, not one indicator: it said "chỉ tiêu index".
+    par_fill_measured(period=period, snapshot=published, by=admin)
+    filled = score(period, "TN.STP", WHOLE_SCORE)
+    assert filled.appraisal_reason.startswith("Số liệu đo từ hồ sơ một cửa — điểm Bộ chỉ số 766")
+    assert "index" not in filled.appraisal_reason
+    period_transition(period=period, to="appraisal", by=admin)
+    appraiser = Client()
+    appraiser.force_login(RoleAssignmentFactory(appraiser=True).user)
+    page = appraiser.get("/quan-ly/tham-dinh/TN.STP/").content.decode()
+    assert f"(điểm Bộ chỉ số 766, kết quả #{published.pk}," in page
+    assert "chỉ tiêu index" not in page and "chỉ tiêu 2.1, kết quả" in page

@@ -56,6 +56,8 @@ INDEX = "index"
 REASON = (
     "Số liệu đo từ hồ sơ một cửa — chỉ tiêu {indicator}, {title} (kết quả #{pk}, tính đến {as_of})"
 )
+# The unit's whole score is no indicator of the set: named by its title alone.
+REASON_INDEX = "Số liệu đo từ hồ sơ một cửa — {title} (kết quả #{pk}, tính đến {as_of})"
 
 
 @dataclass
@@ -221,7 +223,7 @@ def _points(node: Any, value: str) -> float | None:
 def _reason(snapshot: ServiceSnapshot, indicator: str) -> str:
     titles = {i["code"]: i["title"] for g in snapshot.info["groups"] for i in g["indicators"]}
     title = titles.get(indicator, _("điểm Bộ chỉ số 766 (quy đổi %)"))
-    return REASON.format(
+    return (REASON_INDEX if indicator == INDEX else REASON).format(
         indicator=indicator,
         title=title,
         pk=snapshot.pk,
