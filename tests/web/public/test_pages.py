@@ -206,6 +206,27 @@ def test_home_headline(client: Client, two_years: Any) -> None:
     assert "Bộ tiêu chí mô phỏng" in html
 
 
+def test_home_does_not_call_a_fall_the_most_improved(
+    client: Client, two_years: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A year in which every unit lost ground: the largest change is a fall. The home page said
+    # "Tăng nhiều nhất so với năm 2024: … (−70,78 điểm chỉ số)".
+    from chiso.web.public import views
+
+    real = views.index_document
+
+    def every_unit_fell(*args: Any) -> dict[str, Any]:
+        document = real(*args)
+        for block in document["blocks"]:
+            block["most_improved"] = {**block["most_improved"], "index_change": -70.78}
+        return document
+
+    monkeypatch.setattr(views, "index_document", every_unit_fell)
+    html = client.get("/").content.decode()
+    assert "Tăng nhiều nhất" not in html and "−70,78" not in html
+    assert "Không đơn vị nào tăng chỉ số so với năm 2023." in html
+
+
 @pytest.mark.parametrize(
     "url",
     ["/2022/so/", "/2024/xa/", "/2024/so/TN.KHONG/", "/2024/so/TN.KHONG.json", "/2022/so.csv"],

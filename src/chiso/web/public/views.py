@@ -183,6 +183,8 @@ def _decorate_headline(block: dict[str, Any]) -> dict[str, Any]:
         "bands": bands,
         "leaders_text": [{**r, "index_text": fmt(r["index"])} for r in block["leaders"]],
         "improved_text": display.signed(improved["index_change"], 2) if improved else "",
+        # The largest change may be a fall (every unit lost ground): not "most improved" then.
+        "improved_up": bool(improved and (improved["index_change"] or 0) > 0),
         "bands_shown": [b for b in bands if b["count"]],
     }
 
