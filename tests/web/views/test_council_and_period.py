@@ -58,6 +58,10 @@ def test_the_chairs_approval_publishes(client: Any, reviewing: Period, chair: An
     assert reviewing.state == PeriodState.PUBLISHED
     snapshot = Snapshot.objects.get(period=reviewing, block="so")
     assert snapshot.approved_by == chair
+    # The page the chair lands on no longer calls the published results a draft.
+    page = text(client.get(response["Location"]))
+    assert "Kết quả đã công bố" in page and "chưa công bố" not in page
+    assert "Phê duyệt và công bố" not in page
 
 
 def test_the_admin_moves_the_period_one_legal_step(
