@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.run import INTRO, _wrap, machine
+from benchmarks.run import _wrap, machine
+from benchmarks.sections import write_marked
 
 START = "<!-- bench:publication:start -->"
 END = "<!-- bench:publication:end -->"
@@ -196,14 +197,7 @@ def render(result: dict[str, Any], command: str, date: str, quick: bool) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace this section of `path`, or append it; other sections are left as they are."""
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_marked(path, section, START, END)
 
 
 def run_section(*, write: Path | None, command: str, date: str, quick: bool) -> dict[str, Any]:

@@ -36,6 +36,7 @@ import polars as pl
 
 from benchmarks import baseline_mc, baseline_par
 from benchmarks.agreement import MedianAgreement, check_mc, check_par, compare_mc
+from benchmarks.sections import write_marked
 from benchmarks.synthetic import Province, make_province, survey_standard_errors
 from chiso.engine.framework import Method
 from chiso.engine.inputs import ScoreRow, Unit, prepare_inputs
@@ -352,15 +353,7 @@ def _wrap(line: str) -> str:
 def write_section(path: Path, section: str) -> None:
     """Replace this benchmark's section in `path`, creating the file (with its intro) or
     appending the section when it is not there yet; other sections are left as they are."""
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        after = rest.split(END, 1)[1]
-        text = before + section.rstrip("\n") + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_marked(path, section, START, END)
 
 
 def main(argv: list[str] | None = None) -> int:

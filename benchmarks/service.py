@@ -53,6 +53,7 @@ from typing import Any
 import polars as pl
 
 from benchmarks.run import _wrap, machine
+from benchmarks.sections import write_marked
 
 START = "<!-- bench:service:start -->"
 END = "<!-- bench:service:end -->"
@@ -952,16 +953,7 @@ def _version(module: str) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace the service section of `path`, or append it; other sections are left alone."""
-    from benchmarks.run import INTRO
-
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_marked(path, section, START, END)
 
 
 def run_section(

@@ -38,6 +38,7 @@ import pandas as pd
 import polars as pl
 
 from benchmarks.run import Timing, _mib, _wrap, machine, peak_memory, timed
+from benchmarks.sections import write_marked
 from chiso.engine.sipas import SipasResult, check_answers, estimate_sipas
 from chiso.engine.sipas_method import Questionnaire
 from chiso.engine.sipas_weights import rake_answers, respondents
@@ -387,16 +388,7 @@ def render(b: SipasBench, settings: Settings, command: str, date: str, quick: bo
 
 def write_section(path: Path, section: str) -> None:
     """Replace the sipas section of `path`, or append it; other sections are left alone."""
-    from benchmarks.run import INTRO
-
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_marked(path, section, START, END)
 
 
 def run_section(

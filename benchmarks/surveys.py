@@ -52,6 +52,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from benchmarks.run import _wrap, machine
+from benchmarks.sections import write_marked
 
 START = "<!-- bench:surveys:start -->"
 END = "<!-- bench:surveys:end -->"
@@ -543,16 +544,7 @@ def _wrap_line(line: str) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace this section of `path`, or append it; other sections stay as they are."""
-    from benchmarks.run import INTRO
-
-    text = path.read_text(encoding="utf-8") if path.exists() else INTRO
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_marked(path, section, START, END)
 
 
 def run_section(
