@@ -137,9 +137,12 @@ def test_the_draft_page_shows_hand_checked_estimates(
     assert "Phiếu giấy" in html and "Điện thoại" in html
     # The interval chart is drawn: one dot per unit, at coordinates SVG can read.
     assert html.count("<circle") == 3 and svg_coordinates(html)
-    # Every node of the tree has a column, with its interval under it.
-    for node in ("TCDV", "TTHC", "CC", "KQ", "PAKN"):
-        assert f">{node}</th>" in html
+    # Every node of the tree has a column headed by the questionnaire's title, not its code.
+    table = html[html.index('id="node-table"') : html.index('<h2 id="items">')]
+    for node in survey_questionnaire(survey).nodes:
+        assert f">{node.title}</th>" in table
+        assert f">{node.code}</th>" not in table and f">{node.code}<" not in table
+    assert ">overall<" not in html
 
 
 def test_the_draft_is_exactly_what_is_published(

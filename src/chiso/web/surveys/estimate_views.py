@@ -183,6 +183,11 @@ def _draft(questionnaire: Questionnaire, estimate: drafts.Draft) -> dict[str, An
     document = estimate.document
     names = {u["unit"]: u["name"] for u in document["units"]}
     min_sample = document["about"]["min_sample"]
+    titles = {node.code: node.title for node in questionnaire.nodes}
+    nodes = [
+        {"code": n["code"], "title": titles.get(n["code"]) or n.get("title") or n["code"]}
+        for n in document["nodes"]
+    ]
     rows = []
     for row in ranking_rows(document, DECIMALS):
         row["nodes_text"] = [_node_cell(row["nodes"].get(n["code"])) for n in document["nodes"]]
@@ -191,6 +196,7 @@ def _draft(questionnaire: Questionnaire, estimate: drafts.Draft) -> dict[str, An
     raking = estimate.raking
     return {
         "doc": document,
+        "nodes": nodes,
         "rows": rows,
         "chart": interval_chart(document["units"]),
         "items": _items(questionnaire, estimate, names),
