@@ -23,6 +23,7 @@ from chiso.engine.sipas_method import Questionnaire, build_questionnaire
 from chiso.io.method_files import parse_yaml
 from chiso.web.surveys.models import (
     Answer,
+    Channel,
     Draw,
     FrameEntry,
     Outcome,
@@ -255,13 +256,15 @@ def active_members(draw: Draw) -> QuerySet[SampleMember]:
 
 
 def response_counts(survey: Survey) -> list[dict[str, Any]]:
+    """Responses per unit and channel; `channel_label` is the channel's translated name."""
     rows = (
         Response.objects.filter(survey=survey)
         .values("unit__code", "channel")
         .annotate(n=Count("id"))
         .order_by("unit__code", "channel")
     )
-    return list(rows)
+    labels = dict(Channel.choices)
+    return [{**row, "channel_label": labels.get(row["channel"], row["channel"])} for row in rows]
 
 
 def survey_answers(
