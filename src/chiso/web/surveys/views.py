@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "frame": selectors.frame_counts(survey),
         "draw": draw,
+        "reserve_percent": share_percent(draw.reserve_share) if draw else "",
         "fieldwork": selectors.fieldwork(draw) if draw else [],
         "responses": selectors.response_counts(survey),
         "paper": selectors.paper_counts(survey),
@@ -126,6 +128,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_contacts": policy.can(request.user, Action.SURVEY_CONTACTS),
     }
     return render(request, "surveys/detail.html", context)
+
+
+def share_percent(share: Decimal) -> str:
+    """A share as a percentage, Vietnamese style: 0.25 → '25 %', 0.125 → '12,5 %'."""
+    text = format((share * 100).normalize(), "f")
+    return f"{text.replace('.', ',')} %"
 
 
 def _settings_of(survey: Survey) -> dict[str, Any]:
