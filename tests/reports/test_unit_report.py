@@ -60,7 +60,11 @@ def test_docx_tables_hold_the_published_numbers(docx_full: bytes) -> None:
     document = read_docx(docx_full)
     unit = published.unit()
     fields = table_with(document, "Lĩnh vực")
-    assert len(fields) == 1 + 8
+    # Eight fields, then the bonus the unit got (no penalty: not given, so only what it got)
+    # and the total they add up to.
+    assert len(fields) == 1 + 8 + 2
+    assert [row[0] for row in fields[-2:]] == ["Điểm thưởng", "Tổng điểm"]
+    assert fields[-1][1] == "90,90"
     assert fields[3][0].startswith("3. Cải cách thủ tục hành chính")
     lost = table_with(document, "Chỉ số tăng thêm")
     assert [row[0] for row in lost[1:]] == [x["criterion"] for x in unit["lost_points"]]

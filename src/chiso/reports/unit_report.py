@@ -38,15 +38,18 @@ def unit_report(
     sipas_level: float = 0.95,
     service: Sequence[Mapping[str, Any]] | None = None,
     service_note: str = "",
+    adjustments: Sequence[str] | None = None,
 ) -> Report:
     """The report's content. `criteria`: the unit's leaf rows (criterion, title, field, points,
     max, applies, counted, missing); `titles`: criterion code → title for the criteria above the
     leaves (the method's titles), used for subtotal rows; `service`: measured service-quality
-    values, with `service_note` saying where they come from."""
+    values, with `service_note` saying where they come from; `adjustments`: which of "bonus"
+    and "penalty" the method has (listed under the fields even when the unit got none; not
+    given: those the unit got)."""
     numbers = Numbers.of(document)
     unit = document["unit"]
     sections = [
-        _fields_section(document, numbers),
+        _fields_section(document, numbers, adjustments),
         _lost_section(document, numbers),
         _history_section(document, numbers),
     ]
@@ -117,9 +120,17 @@ def _rank(document: Mapping[str, Any]) -> str:
 # --- sections -----------------------------------------------------------------------------------
 
 
-def _fields_section(document: Mapping[str, Any], numbers: Numbers) -> Section:
+# Bonus and penalty points: outside the fields, beside them in the table, so that its rows add up
+# to the total. (name, label, sign)
+ADJUSTMENTS = (("bonus", "Điểm thưởng", "+"), ("penalty", "Điểm trừ", "−"))
+
+
+def _fields_section(
+    document: Mapping[str, Any], numbers: Numbers, adjustments: Sequence[str] | None = None
+) -> Section:
     fields = sorted(document["fields"], key=lambda f: natural(str(f["field"])))
-    rows = tuple(
+    unit = document["unit"]
+    rows: tuple[tuple[Cell, ...], ...] = tuple(
         cells(
             f"{f['field']}. {f['title']}",
             numbers.points(f["points"]),
@@ -129,6 +140,24 @@ def _fields_section(document: Mapping[str, Any], numbers: Numbers) -> Section:
         )
         for f in fields
     )
+    listed = [
+        (label, sign, unit.get(name) or 0.0)
+        for name, label, sign in ADJUSTMENTS
+        if (name in adjustments if adjustments is not None else unit.get(name))
+    ]
+    if listed:
+        rows += tuple(
+            cells(label, sign + numbers.points(value), "", "", "") for label, sign, value in listed
+        )
+        rows += (
+            cells(
+                Cell("Tổng điểm", strong=True),
+                Cell(numbers.points(unit["total"]), strong=True),
+                Cell(numbers.points(unit["max"]), strong=True),
+                Cell(numbers.index(unit["index"]), strong=True),
+                Cell(numbers.points(unit["max"] - (unit["total"] or 0.0)), strong=True),
+            ),
+        )
     table = Table(
         (
             Column("Lĩnh vực", width=0.52),
@@ -145,7 +174,10 @@ def _fields_section(document: Mapping[str, Any], numbers: Numbers) -> Section:
             f"{c['title']} {numbers.points(c['points'])}/{numbers.points(c['max'])}"
             for c in document["components"]
         )
-        blocks.append(Paragraph(f"Theo thành phần: {parts}."))
+        extra = "".join(
+            f"; {label.lower()} {sign}{numbers.points(value)}" for label, sign, value in listed
+        )
+        blocks.append(Paragraph(f"Theo thành phần: {parts}{extra}."))
     return Section("Điểm theo lĩnh vực", tuple(blocks))
 
 

@@ -16,7 +16,7 @@ from chiso.web.evaluations.models import PeriodState
 from chiso.web.public import report_files
 from chiso.web.public.report_files import ServiceFigures
 from chiso.web.publishing.sipas import sipas_publish
-from tests.reports.reading import headings, read_docx, read_pdf
+from tests.reports.reading import headings, read_docx, read_pdf, table_with
 from tests.web.publishing.helpers import publish_example
 
 pytestmark = pytest.mark.db
@@ -49,6 +49,32 @@ def test_unit_report_pdf_and_docx(client: Client, two_years: Any) -> None:
     assert "3. Kết quả qua các năm" in headings(document)
     assert "Phụ lục: điểm từng tiêu chí" in headings(document)
     assert not any("SIPAS" in h for h in headings(document))  # none published for 2024
+
+
+def test_unit_report_fields_bonus_and_penalty_add_up_to_the_total(
+    client: Client, two_years: Any
+) -> None:
+    # The fields alone (72,53 + 17,37) fell a bonus point short of the total listed (90,90).
+    def number(text: str) -> float:
+        return float(text.replace("−", "-").replace(".", "").replace(",", "."))
+
+    for fmt in ("docx", "pdf"):  # one content model; the PDF is read for the row labels only
+        data = download(client, f"/2024/so/TN.SCT/bao-cao.{fmt}")
+        if fmt == "pdf":
+            text = read_pdf(data).text
+            assert "Điểm thưởng" in text and "Điểm trừ" in text
+            continue
+        rows = table_with(read_docx(data), "Lĩnh vực")
+        header, body = rows[0], rows[1:]
+        column = header.index("Điểm đạt")
+        labels = [r[0] for r in body]
+        assert labels[-3:] == ["Điểm thưởng", "Điểm trừ", "Tổng điểm"]
+        fields = [number(r[column]) for r in body[:-3]]
+        bonus, penalty, total = (number(r[column]) for r in body[-3:])
+        assert bonus > 0 and penalty == 0  # the method has both; this unit got a bonus only
+        assert body[-3][column].startswith("+") and body[-2][column].startswith("−")
+        assert sum(fields) + bonus - penalty == pytest.approx(total, abs=0.011 * len(fields))
+        assert total == pytest.approx(90.90)
 
 
 def test_province_report_has_every_published_block(client: Client, two_years: Any) -> None:

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from chiso.io.method_files import parse_yaml
 from chiso.reports import province_report, render_docx, render_pdf, unit_report
 from chiso.reports.model import Report
 from chiso.web.public.documents import unit_document
@@ -42,7 +43,7 @@ from chiso.web.publishing.selectors import (
 )
 
 # Bump when a report's content or look changes: files of the old version are not reused.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
 WRITERS: dict[str, Callable[[Report], bytes]] = {"pdf": render_pdf.write, "docx": render_docx.write}
@@ -190,7 +191,15 @@ def unit_report_content(
         sipas_level=_level(sipas),
         service=service.rows if service else None,
         service_note=service.note if service else "",
+        adjustments=adjustments_of(snapshot),
     )
+
+
+def adjustments_of(snapshot: Snapshot) -> list[str]:
+    """Which of bonus and penalty points the snapshot's method gives (its file's top-level
+    `bonus` and `penalty`)."""
+    data = parse_yaml(snapshot.method_yaml) or {}
+    return [name for name in ("bonus", "penalty") if data.get(name)]
 
 
 def province_report_content(
