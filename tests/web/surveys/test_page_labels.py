@@ -3,6 +3,7 @@ dates in the Vietnamese format, titles, and the print sheet on first load."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from chiso.web.surveys.forms import SettingsForm, SurveyCreateForm
 from chiso.web.surveys.models import Draw
-from tests.web.surveys.helpers import collecting_survey, full_answers
+from tests.web.surveys.helpers import collecting_survey, full_answers, make_survey
 
 pytestmark = pytest.mark.db
 
@@ -50,3 +52,44 @@ def test_the_reserve_share_is_a_percentage(
     line = _section(html, '<h2 id="draw">', "</p>")
     assert f"dự phòng {shown}" in " ".join(line.split())
     assert share.replace(".", ",") not in line and "0," not in line.split("dự phòng")[1][:12]
+
+
+@pytest.mark.parametrize("start", ["01/01/2025", "2025-01-01"])
+def test_reference_dates_read_dd_mm_yyyy_and_iso(admin: Any, units: Any, start: str) -> None:
+    survey = make_survey(admin)
+    client = _client(admin)
+    post = {
+        "reference_start": start,
+        "reference_end": "31/12/2025",
+        "min_sample": "30",
+        "kiosk_idle_seconds": "60",
+    }
+    client.post(f"/quan-ly/khao-sat/{survey.pk}/thiet-lap/", post)
+    survey.refresh_from_db()
+    assert survey.reference_start == date(2025, 1, 1)
+    assert survey.reference_end == date(2025, 12, 31)
+    html = client.get(f"/quan-ly/khao-sat/{survey.pk}/").content.decode()
+    settings = _section(html, '<h2 id="settings">', "</form>")
+    assert 'value="01/01/2025"' in settings and 'value="31/12/2025"' in settings
+    # The format is said next to the field, and tied to it for screen readers.
+    assert "DD/MM/YYYY" in settings
+    assert 'aria-describedby="id_reference_start_helptext"' in settings
+    assert 'id="id_reference_start_helptext"' in settings
+
+
+def test_an_unreadable_reference_date_names_the_format() -> None:
+    form = SettingsForm(
+        {"reference_start": "2025/31/01", "min_sample": "30", "kiosk_idle_seconds": "60"}
+    )
+    assert not form.is_valid()
+    assert "DD/MM/YYYY" in " ".join(form.errors["reference_start"])
+
+
+def test_the_create_form_says_the_date_format(admin: Any) -> None:
+    html = _client(admin).get("/quan-ly/khao-sat/").content.decode()
+    assert 'id="id_reference_start_helptext"' in html and "DD/MM/YYYY" in html
+    form = SurveyCreateForm({"title": "K", "year": "2025", "reference_start": "01/01/2025"})
+    form.fields["shipped"].choices = [("x", "x")]
+    form.data = {**form.data, "shipped": "x"}
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["reference_start"] == date(2025, 1, 1)

@@ -20,13 +20,34 @@ def _shipped_choices() -> list[tuple[str, str]]:
     return [(p.stem, p.stem) for p in shipped_questionnaires()]
 
 
+REFERENCE_DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+"""What the reference-period fields read: DD/MM/YYYY (as the frame file) and ISO."""
+
+
+def _reference_date(label: Any) -> forms.DateField:
+    """A reference-period date: DD/MM/YYYY or YYYY-MM-DD, shown as DD/MM/YYYY, with the format
+    as help text and in the error."""
+    return forms.DateField(
+        label=label,
+        required=False,
+        input_formats=REFERENCE_DATE_FORMATS,
+        widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "DD/MM/YYYY"}),
+        help_text=_("Dạng DD/MM/YYYY (ví dụ 31/12/2025) hoặc YYYY-MM-DD."),
+        error_messages={
+            "invalid": _(
+                "Ngày không đọc được; dùng dạng DD/MM/YYYY (ví dụ 31/12/2025) hoặc YYYY-MM-DD."
+            )
+        },
+    )
+
+
 class SurveyCreateForm(forms.Form):
     title = forms.CharField(label=_("Tên cuộc khảo sát"), max_length=255)
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     shipped = forms.ChoiceField(label=_("Phiếu có sẵn"), required=False)
     upload = forms.FileField(label=_("hoặc tải lên tệp phiếu (YAML)"), required=False)
-    reference_start = forms.DateField(label=_("Kỳ tham chiếu từ"), required=False)
-    reference_end = forms.DateField(label=_("đến"), required=False)
+    reference_start = _reference_date(_("Kỳ tham chiếu từ"))
+    reference_end = _reference_date(_("đến"))
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -40,8 +61,8 @@ class SurveyCreateForm(forms.Form):
 
 
 class SettingsForm(forms.Form):
-    reference_start = forms.DateField(label=_("Kỳ tham chiếu từ"), required=False)
-    reference_end = forms.DateField(label=_("đến"), required=False)
+    reference_start = _reference_date(_("Kỳ tham chiếu từ"))
+    reference_end = _reference_date(_("đến"))
     min_sample = forms.IntegerField(label=_("Cỡ mẫu tối thiểu để xếp hạng"), min_value=1)
     kiosk_idle_seconds = forms.IntegerField(
         label=_("Máy tại quầy tự về màn hình đầu sau (giây)"), min_value=10, max_value=3600
