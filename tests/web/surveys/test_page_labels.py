@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from chiso.web.surveys import services
 from chiso.web.surveys.forms import SettingsForm, SurveyCreateForm
 from chiso.web.surveys.models import Draw
+from chiso.web.surveys.selectors import survey_questionnaire
 from tests.web.surveys.helpers import collecting_survey, full_answers, make_survey
 
 pytestmark = pytest.mark.db
@@ -93,3 +95,21 @@ def test_the_create_form_says_the_date_format(admin: Any) -> None:
     form.data = {**form.data, "shipped": "x"}
     assert form.is_valid(), form.errors
     assert form.cleaned_data["reference_start"] == date(2025, 1, 1)
+
+
+def _title(html: str) -> str:
+    return " ".join(_section(html, "<title>", "</title>").removeprefix("<title>").split())
+
+
+def test_the_kiosk_start_page_has_a_title(admin: Any, units: Any, tmp_path: Path) -> None:
+    survey, _ = collecting_survey(admin, tmp_path, {"SA": 10})
+    kiosk = services.kiosk_create(survey=survey, unit=units["SA"], label="Quầy 1", by=admin)
+    start = f"/ks/quay/{kiosk.key}/"
+    expected = f"Đánh giá sự phục vụ của {units['SA'].name}"
+    assert _title(Client().get(start).content.decode()) == expected
+    # Sent back with a problem, it keeps its title.
+    refused = Client().post(start, {"dossier": ""})
+    assert refused.status_code >= 400 and _title(refused.content.decode()) == expected
+    # The rating page still has the questionnaire's title.
+    rate = Client().post(start, {"dossier": "HS-2025-001"}).content.decode()
+    assert _title(rate) == survey_questionnaire(survey).title
