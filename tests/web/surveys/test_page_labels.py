@@ -3,6 +3,7 @@ dates in the Vietnamese format, titles, and the print sheet on first load."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.test import Client
 
 from chiso.web.surveys import services
 from chiso.web.surveys.forms import SettingsForm, SurveyCreateForm
-from chiso.web.surveys.models import Draw
+from chiso.web.surveys.models import Draw, Token
 from chiso.web.surveys.selectors import survey_questionnaire
 from tests.web.surveys.helpers import collecting_survey, full_answers, make_survey
 
@@ -113,3 +114,27 @@ def test_the_kiosk_start_page_has_a_title(admin: Any, units: Any, tmp_path: Path
     # The rating page still has the questionnaire's title.
     rate = Client().post(start, {"dossier": "HS-2025-001"}).content.decode()
     assert _title(rate) == survey_questionnaire(survey).title
+
+
+def _picked(sheet: str) -> list[str]:
+    """The strata the sheet's picker shows selected."""
+    picker = _section(sheet, '<select id="tang"', "</select>")
+    return re.findall(r'<option value="([^"]*)" selected>', picker)
+
+
+def test_the_print_sheet_shows_the_selected_stratum_on_first_load(
+    admin: Any, units: Any, tmp_path: Path
+) -> None:
+    survey, _ = collecting_survey(admin, tmp_path, {"SA": 10, "SB": 10})
+    client = _client(admin)
+    sheet = client.get(f"/quan-ly/khao-sat/{survey.pk}/ma/in/").content.decode()
+    assert _picked(sheet) == ["SA"]  # the first stratum, as the picker shows it
+    tokens = Token.objects.filter(survey=survey, revoked_at__isnull=True, member__stratum="SA")
+    assert tokens.exists() and sheet.count('<div class="slip">') == tokens.count()
+    assert all(t.value in sheet for t in tokens)
+    other = Token.objects.filter(survey=survey, member__stratum="SB").first()
+    assert other is not None and other.value not in sheet
+    # Asking for another stratum still shows that one.
+    chosen = client.get(f"/quan-ly/khao-sat/{survey.pk}/ma/in/", {"tang": "SB"}).content.decode()
+    assert _picked(chosen) == ["SB"]
+    assert other.value in chosen

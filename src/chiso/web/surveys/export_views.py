@@ -79,16 +79,17 @@ def tokens_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def tokens_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable sheet of one stratum's links, each with its QR code and contact."""
+    """A printable sheet of one stratum's links, each with its QR code and contact: the
+    stratum asked for (``?tang=``), else the first one, the one the picker shows selected."""
     policy.require(request.user, Action.SURVEY_CONTACTS)
     survey = get_object_or_404(Survey, pk=pk)
     draw = get_object_or_404(Draw, survey=survey)
-    stratum = request.GET.get("tang", "")
+    strata = [selectors.stratum_label([r[k] for k in draw.strata_keys]) for r in draw.strata]
+    stratum = request.GET.get("tang", "") or (strata[0] if strata else "")
     rows = [
         {"token": t, "link": link_of(request, t), "qr": _inline(link_of(request, t))}
         for t in (_tokens(survey, stratum) if stratum else [])
     ]
-    strata = [selectors.stratum_label([r[k] for k in draw.strata_keys]) for r in draw.strata]
     context = {"survey": survey, "stratum": stratum, "strata": strata, "rows": rows}
     return render(request, "surveys/sheet.html", context)
 
