@@ -147,7 +147,7 @@ def _fields_section(
     ]
     if listed:
         rows += tuple(
-            cells(label, sign + numbers.points(value), "", "", "") for label, sign, value in listed
+            cells(label, _signed(sign, value, numbers), "", "", "") for label, sign, value in listed
         )
         rows += (
             cells(
@@ -175,10 +175,15 @@ def _fields_section(
             for c in document["components"]
         )
         extra = "".join(
-            f"; {label.lower()} {sign}{numbers.points(value)}" for label, sign, value in listed
+            f"; {label.lower()} {_signed(sign, value, numbers)}" for label, sign, value in listed
         )
         blocks.append(Paragraph(f"Theo thành phần: {parts}{extra}."))
     return Section("Điểm theo lĩnh vực", tuple(blocks))
+
+
+def _signed(sign: str, value: float, numbers: Numbers) -> str:
+    """Bonus or penalty points with their sign; none of them without (0,00, not −0,00)."""
+    return (sign if value else "") + numbers.points(value)
 
 
 def _lost_section(document: Mapping[str, Any], numbers: Numbers) -> Section | None:
