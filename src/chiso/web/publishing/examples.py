@@ -13,10 +13,11 @@ folder — never ``DATABASE_URL`` — is migrated and seeded as ``make demo`` se
 Every publication time is pinned (20 March of the following year, 09:00 UTC), so that the files
 — whose dates come from publication — are the same bytes on every run.
 
-The demo has no published service-quality (Decision 766) results, so the unit report reads
-illustrative monthly values through the reports' hook (``CHISO_SERVICE_INDICATORS``, see
-`chiso.web.public.report_files`): `illustrative_service`, which says on the page that they are
-synthetic.
+The service-quality (Decision 766) sections read what the demo publishes — synthetic results
+for 2024 and 2025, labelled synthetic in the reports — through the reports' real hook,
+`chiso.web.services.report_figures.service_figures` (``CHISO_SERVICE_INDICATORS``, see
+`chiso.web.public.report_files`), whatever the environment sets it to. Their publication times
+are pinned too (20 March of the following year), keeping 2025 the latest publication.
 
 ``--check`` writes nothing. It compares what the code makes now with the files in the folder and
 exits 1 when one differs, is missing, or is there without being made. PDFs are compared by what
@@ -53,42 +54,12 @@ DEPARTMENTS = {
 # Charts written on their own, by the name their figure has in the reports.
 UNIT_CHARTS = ("qua-cac-nam", "sipas", "chat-luong-phuc-vu")
 PROVINCE_CHARTS = ("xep-hang", "linh-vuc", "tang-giam")
-SERVICE_NOTE = (
-    "Số liệu tổng hợp, chỉ để minh họa cách trình bày: bản trình diễn chưa có kết quả chỉ tiêu "
-    "chất lượng phục vụ được công bố."
-)
-# Illustrative monthly values: (indicator, January, rise per month).
-SERVICE_SERIES = (
-    ("Hồ sơ giải quyết đúng hạn (%)", 91.0, 0.55),
-    ("Hồ sơ nộp trực tuyến (%)", 38.0, 2.6),
-    ("Hồ sơ được số hóa (%)", 61.0, 2.1),
-)
+# The reports' service-quality figures: the published Decision 766 results, as on the site.
+SERVICE_HOOK = "chiso.web.services.report_figures.service_figures"
 
 
 def published_at(year: int) -> datetime:
     return datetime(year + 1, 3, 20, 9, 0, tzinfo=UTC)
-
-
-# --- the hook's illustrative values -------------------------------------------------------------
-
-
-def illustrative_service(*, year: int, unit: str | None) -> Any:
-    """Synthetic monthly service-quality values for the example unit (the hook's contract:
-    `chiso.web.public.report_files.ServiceFigures`); None for any other unit or year."""
-    from chiso.web.public.report_files import ServiceFigures
-
-    if unit != UNIT or year != YEAR:
-        return None
-    rows = [
-        {
-            "period": f"{year}-{month:02d}",
-            "indicator": name,
-            "value": round(start + month * step, 2),
-        }
-        for month in range(1, 13)
-        for name, start, step in SERVICE_SERIES
-    ]
-    return ServiceFigures(rows=rows, key="illustrative-1", note=SERVICE_NOTE)
 
 
 # --- the database -------------------------------------------------------------------------------
@@ -145,10 +116,14 @@ def pin_publication_times() -> None:
     """Publication stamps the clock, and the files take their dates from it. A queryset update,
     on a throwaway database: the models refuse to save a published row."""
     from chiso.web.publishing.models import SipasSnapshot, Snapshot
+    from chiso.web.services.models import ServiceSnapshot
 
     for year in (YEAR - 1, YEAR):
         Snapshot.objects.filter(period__year=year).update(published_at=published_at(year))
         SipasSnapshot.objects.filter(year=year).update(published_at=published_at(year))
+    for service in ServiceSnapshot.objects.filter(published_at__isnull=False).only("spec"):
+        year = int(service.spec[:4])
+        ServiceSnapshot.objects.filter(pk=service.pk).update(published_at=published_at(year))
 
 
 # --- the files ----------------------------------------------------------------------------------
@@ -236,8 +211,7 @@ def _chart(report: str, name: str) -> Callable[[], bytes]:
 def _service_hook() -> Any:
     from django.test import override_settings
 
-    hook = f"{__name__}.illustrative_service"
-    return override_settings(CHISO_SERVICE_INDICATORS=hook)
+    return override_settings(CHISO_SERVICE_INDICATORS=SERVICE_HOOK)
 
 
 def selected(names: Sequence[str], patterns: Sequence[str] | None) -> list[str]:
