@@ -12,8 +12,8 @@ from django.views.decorators.http import require_safe
 from chiso.io.sipas_document import sipas_csv_rows
 from chiso.web.public.display import number
 from chiso.web.public.sipas_display import channel_table, interval_chart, ranking_rows
-from chiso.web.public.views import _csv, _json
 from chiso.web.publishing.selectors import sipas_snapshot_of
+from chiso.web.twins import csv_response, json_response
 
 CSV_COLUMNS = ("year", "unit", "name", "node", "estimate", "low", "high", "se", "n")
 CSV_COLUMNS += ("ranked", "rank")
@@ -27,10 +27,10 @@ def sipas(request: HttpRequest, year: str, fmt: str = "html") -> HttpResponse:
         raise Http404("Chưa công bố kết quả SIPAS của năm này.")
     document = {**snapshot.document, "year": snapshot.year, "title": snapshot.title}
     if fmt == "json":
-        return _json(document)
+        return json_response(document)
     if fmt == "csv":
         rows = [{"year": snapshot.year, **row} for row in sipas_csv_rows(document)]
-        return _csv(rows, CSV_COLUMNS, f"chiso-{year}-sipas.csv")
+        return csv_response(rows, CSV_COLUMNS, f"chiso-{year}-sipas.csv")
     return render(request, "public/sipas.html", _context(document, snapshot))
 
 

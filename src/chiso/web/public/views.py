@@ -7,10 +7,7 @@ the council has not approved cannot appear here.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -35,6 +32,7 @@ from chiso.web.publishing.selectors import (
     snapshots_published,
     unit_history,
 )
+from chiso.web.twins import csv_response, json_response
 
 RANKING_COLUMNS = ("year", "block", "rank", *(c for c in UNIT_FIELDS if c != "rank"))
 RANKING_COLUMNS += (*CHANGE_FIELDS, *INTERVAL_FIELDS)
@@ -50,10 +48,10 @@ INDEX_COLUMNS += ("html", "json", "csv")
 def home(request: HttpRequest, fmt: str = "html") -> HttpResponse:
     document = index_document(snapshots_latest(), list(snapshots_published()))
     if fmt == "json":
-        return _json(document)
+        return json_response(document)
     if fmt == "csv":
         rows = [{**s, **s["links"]} for s in document["snapshots"]]
-        return _csv(rows, INDEX_COLUMNS, "chiso-index.csv")
+        return csv_response(rows, INDEX_COLUMNS, "chiso-index.csv")
     blocks = [_decorate_headline(b) for b in document["blocks"]]
     context = {"doc": document, "blocks": blocks, "status_labels": _status_labels(blocks)}
     return render(request, "public/home.html", context)
@@ -66,10 +64,10 @@ def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> H
         raise Http404("Chưa có kết quả công bố cho khối này trong năm này.")
     document = ranking_document(snapshot)
     if fmt == "json":
-        return _json(document)
+        return json_response(document)
     if fmt == "csv":
         rows = [{"year": year, "block": block, **row} for row in document["units"]]
-        return _csv(rows, RANKING_COLUMNS, f"chiso-{year}-{block}.csv")
+        return csv_response(rows, RANKING_COLUMNS, f"chiso-{year}-{block}.csv")
     rows = [_decorate_row(row, document) for row in document["units"]]
     intervals = document["rank_intervals"]
     context = {
@@ -97,11 +95,11 @@ def unit(request: HttpRequest, year: str, block: str, unit: str, fmt: str = "htm
     if document is None:
         raise Http404("Không có đơn vị này trong kết quả đã công bố.")
     if fmt == "json":
-        return _json(document)
+        return json_response(document)
     if fmt == "csv":
         common = {"year": year, "block": block, "unit": unit, "name": document["unit"]["name"]}
         rows = [{**common, **f} for f in document["fields"]]
-        return _csv(rows, UNIT_COLUMNS, f"chiso-{year}-{block}-{unit}.csv")
+        return csv_response(rows, UNIT_COLUMNS, f"chiso-{year}-{block}-{unit}.csv")
     context = _unit_context(document)
     # The chart reads every year of the unit's history: the cache key names them all.
     years = ",".join(f"{h['year']}:{h['index']!r}" for h in document["history"])
@@ -242,36 +240,3 @@ def _unit_context(document: dict[str, Any]) -> dict[str, Any]:
         "lost": lost,
         "components": components,
     }
-
-
-# --- data twins ---------------------------------------------------------------------------------
-
-
-def _json(document: dict[str, Any]) -> HttpResponse:
-    body = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
-    response = HttpResponse(body + "\n", content_type="application/json; charset=utf-8")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def _csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], filename: str) -> HttpResponse:
-    """UTF-8 with a byte-order mark (so Excel reads Vietnamese), English column names."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)

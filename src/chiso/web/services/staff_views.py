@@ -29,8 +29,8 @@ from chiso.web.services.forms import ComputeForm, FeedForm, GenerateForm, Upload
 from chiso.web.services.models import ServiceSnapshot
 from chiso.web.services.par_feed import par_fill_measured
 from chiso.web.services.store import store_summary
-from chiso.web.services.twins import csv_response
 from chiso.web.services.views import procedures_page, ranking_page, unit_page
+from chiso.web.twins import csv_response
 from chiso.web.units.models import Unit
 
 KINDS = ("service.import", "service.generate", "service.compute")

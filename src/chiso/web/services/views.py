@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from chiso.web.services import documents, pages, selectors
 from chiso.web.services.models import ServiceSnapshot
-from chiso.web.services.twins import csv_response, json_response
+from chiso.web.twins import csv_response, json_response
 
 
 @require_safe

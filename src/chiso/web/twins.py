@@ -1,5 +1,5 @@
-"""The `.json` and `.csv` twins of a page, written as the public site writes them
-(docs/public-data.md, "Stability"): JSON in UTF-8 without a byte-order mark; CSV in UTF-8 with
+"""The `.json` and `.csv` twins of a page, one writer for every app (public site, SIPAS,
+service quality), so that they follow docs/public-data.md ("Stability") alike: JSON in UTF-8 without a byte-order mark; CSV in UTF-8 with
 one (so Excel reads Vietnamese), CRLF, English column names; both open to other sites."""
 
 from __future__ import annotations
