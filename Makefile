@@ -24,7 +24,7 @@ test-sqlite: $(STAMP)
 	CHISO_TEST_DB=sqlite $(PY) -m pytest -q -n 2
 
 test-postgres: $(STAMP)
-	CHISO_TEST_DB=postgres $(PY) -m pytest -q -m db
+	CHISO_TEST_DB=postgres $(PY) -m pytest -q -n 2 -m db
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks
