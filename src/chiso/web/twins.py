@@ -1,6 +1,7 @@
 """The `.json` and `.csv` twins of a page, one writer for every app (public site, SIPAS,
-service quality), so that they follow docs/public-data.md ("Stability") alike: JSON in UTF-8 without a byte-order mark; CSV in UTF-8 with
-one (so Excel reads Vietnamese), CRLF, English column names; both open to other sites."""
+service quality), so that they follow docs/public-data.md ("Stability") alike: JSON in UTF-8
+without a byte-order mark; CSV in UTF-8 with one (so Excel reads Vietnamese), CRLF, English
+column names; both open to other sites."""
 
 from __future__ import annotations
 
