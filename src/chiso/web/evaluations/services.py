@@ -561,19 +561,22 @@ def survey_import(*, period: Period, path: Path | str, by: Any) -> int:
         reason = f"Kết quả điều tra xã hội học/SIPAS (tệp {path.name})"
         changed = [u for u in updates if (u[1], u[3]) != (u[0].appraised_value, u[0].appraised_se)]
         for score, text, points, se in changed:
-            _survey_save(period, score, text, points, se, reason, by)
+            score_fill_from_data(period, score, text, points, se, reason, by)
     return len(changed)
 
 
-def _survey_save(
+def score_fill_from_data(
     period: Period,
     score: Score,
     text: str,
-    points: float,
+    points: float | None,
     se: float | None,
     reason: str,
     by: Any,
+    action: str = "score.survey_import",
 ) -> None:
+    """Write a value that comes from data (a survey, the measured records), not from a person,
+    as the leaf's appraised value, with its reason and an audit event named `action`."""
     old = score.appraised_value
     Score.objects.filter(pk=score.pk).update(
         appraised_value=text,
@@ -585,7 +588,7 @@ def _survey_save(
     )
     audit_record(
         actor=by,
-        action="score.survey_import",
+        action=action,
         period=period,
         unit=score.assessment.unit,
         target=score.criterion,

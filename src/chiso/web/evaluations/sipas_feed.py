@@ -34,8 +34,8 @@ from chiso.web.evaluations.selectors import exemptions_for, method_items, period
 from chiso.web.evaluations.services import (
     SURVEY_STATES,
     _locked,
-    _survey_save,
     _survey_updates,
+    score_fill_from_data,
 )
 from chiso.web.evaluations.workflow import require_state
 from chiso.web.units.models import Unit
@@ -86,7 +86,7 @@ def survey_feed_sipas(
         reason = f"Kết quả SIPAS: {source}"
         for score, text, points, se in updates:
             if (text, se) != (score.appraised_value, score.appraised_se):
-                _survey_save(period, score, text, points, se, reason, by)
+                score_fill_from_data(period, score, text, points, se, reason, by)
                 feed.changed += 1
     return feed
 

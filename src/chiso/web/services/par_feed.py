@@ -27,21 +27,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.engine.reading import InputValueError
 from chiso.web.accounts.policy import Action, require
-from chiso.web.audit.services import audit_record
-from chiso.web.evaluations.models import Assessment, Period, Score
+from chiso.web.evaluations.models import Assessment, Period
 from chiso.web.evaluations.selectors import (
     exemptions_for,
     method_items,
     period_methods,
     score_value,
 )
-from chiso.web.evaluations.services import SURVEY_STATES, _locked
+from chiso.web.evaluations.services import SURVEY_STATES, _locked, score_fill_from_data
 from chiso.web.evaluations.workflow import require_state
 from chiso.web.services.models import (
     MeasuredLeaf,
@@ -178,7 +175,9 @@ def _feed_unit(
             continue
         reason = _reason(snapshot, indicator)
         if (score.appraised_value, score.appraisal_reason) != (value, reason):
-            _save(period, score, value, points, reason, by)
+            score_fill_from_data(
+                period, score, value, points, None, reason, by, action="score.measured_fill"
+            )
             feed.changed += 1
         MeasuredLeaf.objects.filter(period=period, unit=unit, criterion=criterion).update(
             filled=True
@@ -228,28 +227,4 @@ def _reason(snapshot: ServiceSnapshot, indicator: str) -> str:
         title=title,
         pk=snapshot.pk,
         as_of=snapshot.as_of.strftime("%d/%m/%Y"),
-    )
-
-
-def _save(
-    period: Period, score: Score, value: str, points: float | None, reason: str, by: Any
-) -> None:
-    old = score.appraised_value
-    Score.objects.filter(pk=score.pk).update(
-        appraised_value=value,
-        appraised_points=points,
-        appraised_se=None,
-        appraisal_reason=reason,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
-    audit_record(
-        actor=by,
-        action="score.measured_fill",
-        period=period,
-        unit=score.assessment.unit,
-        target=score.criterion,
-        old=old,
-        new=value,
-        reason=reason,
     )
