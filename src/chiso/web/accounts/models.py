@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     APPRAISER = "appraiser", _("Thành viên tổ thẩm định")
     CHAIR = "chair", _("Chủ tịch Hội đồng thẩm định")
     LEADERSHIP = "leadership", _("Lãnh đạo (chỉ xem)")
+    SURVEYOR = "surveyor", _("Cán bộ khảo sát (nhập phiếu)")
 
 
 class RoleAssignment(models.Model):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chiso.web.accounts.models import Role, RoleAssignment
 
-__all__ = ["Action", "can", "require"]
+__all__ = ["Action", "can", "officer_of", "require"]
 
 
 class Action(StrEnum):
@@ -51,6 +51,7 @@ class Action(StrEnum):
     SURVEY_CONTACTS = "survey.contacts"
     SURVEY_ENTER = "survey.enter"
     SURVEY_VIEW = "survey.view"
+    SURVEY_ESTIMATES = "survey.estimates"
     SERVICE_MANAGE = "service.manage"
     SERVICE_PUBLISH = "service.publish"
     SERVICE_VIEW = "service.view"
@@ -65,7 +66,7 @@ class Scope(Enum):
 
 A, S = Action, Scope
 ADMIN, OFFICER, APPRAISER = Role.ADMIN, Role.OFFICER, Role.APPRAISER
-CHAIR, LEADERSHIP = Role.CHAIR, Role.LEADERSHIP
+CHAIR, LEADERSHIP, SURVEYOR = Role.CHAIR, Role.LEADERSHIP, Role.SURVEYOR
 
 # action → {role: how far the grant reaches}. A role not listed is refused.
 POLICY: dict[Action, dict[Role, Scope]] = {
@@ -89,12 +90,16 @@ POLICY: dict[Action, dict[Role, Scope]] = {
     A.AUDIT_VIEW: {ADMIN: S.ANY, CHAIR: S.ANY},
     A.EVIDENCE_VIEW: {OFFICER: S.UNIT, APPRAISER: S.UNIT, ADMIN: S.ANY, CHAIR: S.ANY},
     A.JOBS_MANAGE: {ADMIN: S.ANY},
-    # SIPAS: the reform office runs the survey and alone sees respondents' contacts; a unit's
-    # officer never enters or sees answers about their own unit (they are what is rated).
+    # SIPAS: the reform office runs the survey and alone sees respondents' contacts. Its
+    # data-entry staff (surveyor) key paper and phone forms and follow the fieldwork, but see
+    # neither contacts nor estimates before they are published. A unit's officer never enters
+    # or sees answers about their own unit (they are what is rated): `paper_enter` refuses a
+    # surveyor who is also the officer of the form's unit.
     A.SURVEY_MANAGE: {ADMIN: S.ANY},
     A.SURVEY_CONTACTS: {ADMIN: S.ANY},
-    A.SURVEY_ENTER: {ADMIN: S.ANY},
-    A.SURVEY_VIEW: {ADMIN: S.ANY, CHAIR: S.ANY, LEADERSHIP: S.ANY},
+    A.SURVEY_ENTER: {ADMIN: S.ANY, SURVEYOR: S.ANY},
+    A.SURVEY_VIEW: {ADMIN: S.ANY, CHAIR: S.ANY, LEADERSHIP: S.ANY, SURVEYOR: S.ANY},
+    A.SURVEY_ESTIMATES: {ADMIN: S.ANY, CHAIR: S.ANY, LEADERSHIP: S.ANY},
     # Decision 766 service quality: the reform office loads the records and computes; it or the
     # council's chair publishes. A unit's officer (and the appraiser of that unit) may see the
     # unit's own overdue dossiers — the list behind its on-time rate — but no one else's.
@@ -130,6 +135,7 @@ LABELS: dict[Action, Any] = {
     A.SURVEY_CONTACTS: _("xem thông tin liên hệ của người được khảo sát"),
     A.SURVEY_ENTER: _("nhập phiếu khảo sát giấy"),
     A.SURVEY_VIEW: _("xem tiến độ khảo sát"),
+    A.SURVEY_ESTIMATES: _("xem kết quả ước lượng khảo sát chưa công bố"),
     A.SERVICE_MANAGE: _("nạp hồ sơ và tính chỉ số chất lượng phục vụ"),
     A.SERVICE_PUBLISH: _("công bố chỉ số chất lượng phục vụ"),
     A.SERVICE_VIEW: _("xem chỉ số chất lượng phục vụ chưa công bố"),
@@ -158,6 +164,14 @@ def require(user: Any, action: Action, *, unit: Any = None, field_code: str | No
         raise PermissionDenied(
             gettext("Bạn không có quyền %(what)s.") % {"what": LABELS[Action(action)]}
         )
+
+
+def officer_of(user: Any, unit: Any) -> bool:
+    """Whether `user` is the officer of `unit`: what the unit claims is theirs, so whatever
+    rates the unit (survey answers) must not pass through their hands."""
+    if user is None or not user.is_authenticated or unit is None:
+        return False
+    return RoleAssignment.objects.filter(user=user, role=Role.OFFICER, unit=unit).exists()
 
 
 def _covers(

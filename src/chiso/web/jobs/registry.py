@@ -98,7 +98,7 @@ JOB_KINDS: dict[str, JobKind] = {
             func="chiso.web.surveys.estimate_jobs.survey_estimate_run",
             check="chiso.web.surveys.estimate_jobs.estimate_params",
             title=_("Ước lượng SIPAS (bản nháp) của cuộc khảo sát"),
-            action=Action.SURVEY_VIEW,
+            action=Action.SURVEY_ESTIMATES,
             result_template="surveys/job_estimate.html",
         ),
     ]

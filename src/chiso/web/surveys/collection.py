@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.engine.sipas_method import Questionnaire
-from chiso.web.accounts.policy import Action, require
+from chiso.web.accounts.policy import Action, officer_of, require
 from chiso.web.audit.services import audit_record
 from chiso.web.surveys.models import (
     Answer,
@@ -309,6 +309,7 @@ def _paper_first(
         unit = member.entry.unit
     if unit is None:
         raise ValidationError(_("Cần chọn đơn vị được đánh giá."))
+    _not_own_unit(by, unit)
     double = survey.paper_double_entry and channel == Channel.PAPER
     form = PaperForm.objects.create(
         survey=survey,
@@ -331,6 +332,18 @@ def _paper_first(
     return form
 
 
+def _not_own_unit(by: Any, unit: Unit) -> None:
+    """A unit's officer never keys or settles answers about their own unit."""
+    if officer_of(by, unit):
+        raise ValidationError(
+            _(
+                "Bạn là cán bộ đầu mối của %(unit)s, đơn vị được đánh giá trong phiếu này: "
+                "phiếu về đơn vị mình phải do người khác nhập."
+            )
+            % {"unit": unit.name}
+        )
+
+
 def _checked_member(survey: Survey, member: SampleMember) -> SampleMember:
     member = SampleMember.objects.select_related("entry__unit", "draw").get(pk=member.pk)
     if member.draw.survey_id != survey.pk:
@@ -349,6 +362,7 @@ def _paper_second(
 ) -> PaperForm:
     if not form.double_entry or form.state != PaperState.WAITING:
         raise ValidationError(_("Phiếu số %s đã được nhập.") % form.number)
+    _not_own_unit(by, form.unit)
     if form.entries.filter(entered_by=by).exists():
         raise ValidationError(_("Lần nhập thứ hai phải do một người khác thực hiện."))
     if (unit is not None and unit.pk != form.unit_id) or (
@@ -415,6 +429,7 @@ def paper_resolve(*, form: PaperForm, choices: dict[str, int], by: Any) -> Respo
         )
         if form.state != PaperState.DISAGREE:
             raise ValidationError(_("Phiếu số %s không có bất đồng cần giải quyết.") % form.number)
+        _not_own_unit(by, form.unit)
         first, second = list(form.entries.all()[:2])
         resolved = dict(first.answers)
         for item in sorted(set(first.answers) | set(second.answers)):

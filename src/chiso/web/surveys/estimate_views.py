@@ -82,7 +82,7 @@ def _options_query(data: QueryDict) -> str:
 @login_required
 @require_GET
 def estimates(request: HttpRequest, pk: int) -> HttpResponse:
-    policy.require(request.user, Action.SURVEY_VIEW)
+    policy.require(request.user, Action.SURVEY_ESTIMATES)
     survey = _survey(pk)
     published = sipas_snapshot_of(survey.year)
     form = _form(survey, request.GET, published)
@@ -102,7 +102,7 @@ def estimates(request: HttpRequest, pk: int) -> HttpResponse:
 def estimates_progress(request: HttpRequest, pk: int, job: int) -> HttpResponse:
     """The progress of the draft's background estimate (polled by htmx); when it ends, htmx
     reloads the page, which then reads the kept draft."""
-    policy.require(request.user, Action.SURVEY_VIEW)
+    policy.require(request.user, Action.SURVEY_ESTIMATES)
     survey = _survey(pk)
     run = _estimate_job(survey, job)
     context = {"survey": survey, **_job_context(request, run)}
@@ -116,7 +116,7 @@ def estimates_progress(request: HttpRequest, pk: int, job: int) -> HttpResponse:
 @require_POST
 def estimates_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Estimate the draft in the background again, after a run that failed or was cancelled."""
-    policy.require(request.user, Action.SURVEY_VIEW)
+    policy.require(request.user, Action.SURVEY_ESTIMATES)
     survey = _survey(pk)
     form = forms.EstimateForm(request.POST)
     if not form.is_valid():

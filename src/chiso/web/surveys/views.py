@@ -125,6 +125,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "kiosk_form": forms.KioskForm(),
         "may_manage": policy.can(request.user, Action.SURVEY_MANAGE),
         "may_enter": policy.can(request.user, Action.SURVEY_ENTER),
+        "may_estimates": policy.can(request.user, Action.SURVEY_ESTIMATES),
         "may_contacts": policy.can(request.user, Action.SURVEY_CONTACTS),
     }
     return render(request, "surveys/detail.html", context)
