@@ -68,6 +68,28 @@ def period_method(period: Period, block: str) -> Method:
     return method
 
 
+def block_titles(period: Period, blocks: Iterable[str] = ()) -> dict[str, str]:
+    """Block code → the name users see ("Khối sở, ban, ngành"), for the blocks of `period`'s
+    methods and any other `blocks`: the title in the method the block is scored by in `period`,
+    else in the newest other period's method for it. A block no method names is left out (its
+    code is all there is to show)."""
+    named = {block: method.block(block) for block, method in period_methods(period).items()}
+    titles = {code: b.title for code, b in named.items() if b is not None}
+    missing = set(blocks) - set(titles)
+    if missing:
+        others = (
+            PeriodMethod.objects.filter(block__in=missing)
+            .exclude(period=period)
+            .order_by("-period__year")
+            .values_list("block", "method_hash", "method_yaml")
+        )
+        for block, h, text in others:
+            found = _built(h, text).block(block)
+            if found is not None:
+                titles.setdefault(block, found.title)
+    return titles
+
+
 @dataclass(frozen=True)
 class Item:
     """A scored node of a method: a leaf of a field, or a bonus or penalty item."""

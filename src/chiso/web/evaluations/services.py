@@ -252,8 +252,10 @@ def _open_assessments(period: Period) -> int:
         # evaluated through its successor, which its lineage links to last year's results.
         units = list(units_of_block(block, on=dt.date(period.year, 12, 31)))
         if not units:
+            named = method.block(block)
             raise WorkflowError(
-                f"Khối '{block}' chưa có đơn vị nào.", f"Block '{block}' has no units."
+                f"{named.title if named else 'Khối'} (mã khối '{block}') chưa có đơn vị nào.",
+                f"Block '{block}' has no units.",
             )
         Assessment.objects.bulk_create([Assessment(period=period, unit=u) for u in units])
         assessments = Assessment.objects.filter(period=period, unit__block=block)

@@ -49,6 +49,7 @@ def method_problems(exc: ValidationError | WorkflowError) -> list[MethodProblem]
 @dataclass
 class BlockSetup:
     block: str
+    title: str  # the block's name from a method file; empty where no method names it yet
     method: PeriodMethod | None
     form: MethodForm
     problems: list[MethodProblem]
@@ -69,6 +70,7 @@ def setup_context(
     draft) and the calendar. Blocks: those of the unit list and those already given a method."""
     methods = {m.block: m for m in PeriodMethod.objects.filter(period=period)}
     blocks = sorted({*Unit.objects.values_list("block", flat=True).distinct(), *methods})
+    titles = selectors.block_titles(period, blocks)
     method_forms, problems = method_forms or {}, problems or {}
     initial = {name: getattr(period, name) for name in services.CALENDAR}
     return {
@@ -78,7 +80,11 @@ def setup_context(
         "calendar_open": period.state != PeriodState.PUBLISHED,
         "blocks": [
             BlockSetup(
-                b, methods.get(b), method_forms.get(b) or MethodForm(prefix=b), problems.get(b, [])
+                b,
+                titles.get(b, ""),
+                methods.get(b),
+                method_forms.get(b) or MethodForm(prefix=b),
+                problems.get(b, []),
             )
             for b in blocks
         ],
@@ -128,9 +134,10 @@ def period_method(request: HttpRequest, block: str) -> HttpResponse:
         )
     except (ValidationError, WorkflowError) as exc:
         return _render(request, period, problems={block: method_problems(exc)})
+    name = selectors.block_titles(period).get(block, block)
     messages.success(
         request,
-        _("Khối %(block)s dùng bộ tiêu chí: %(title)s.") % {"block": block, "title": method.title},
+        _("%(block)s dùng bộ tiêu chí: %(title)s.") % {"block": name, "title": method.title},
     )
     return redirect("evaluations:period_admin")
 
