@@ -781,8 +781,8 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
     ProblemKind(
         "DOS014",
         E,
-        "kho chưa có bảng {needed}: hãy nhập {needed} trước {table}",
-        "the store has no {needed} yet: import {needed} before {table}",
+        "bảng {table} tham chiếu đến bảng {needed}, mà kho chưa có: hãy nhập bảng {needed} trước",
+        "{table} refers to {needed}, which the store does not hold yet: import {needed} first",
     ),
     ProblemKind(
         "DOS015",
@@ -793,5 +793,14 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
     ProblemKind("DOS016", E, "tệp không có dòng dữ liệu nào", "the file has no data rows"),
     ProblemKind(
         "DOS017", E, "không dùng được kho dữ liệu: {detail}", "cannot use the store: {detail}"
+    ),
+    ProblemKind(
+        "DOS018",
+        E,
+        "bảng {needed} trong kho là dữ liệu tổng hợp (giả lập), không dùng cho hồ sơ thật: hãy "
+        "tải lên bảng {needed} thật cùng với bảng {table} — dữ liệu thật thay toàn bộ dữ liệu "
+        "tổng hợp",
+        "the store's {needed} are synthetic data, which real records never use: upload the real "
+        "{needed} together with {table} — real data replace the synthetic data as a whole",
     ),
 )

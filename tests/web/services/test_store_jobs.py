@@ -11,12 +11,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from chiso.engine.problems import Problem
 from chiso.io.dossier_store import connect, open_store
 from chiso.web.audit.models import AuditEvent
 from chiso.web.jobs.models import Job, JobState
 from chiso.web.services.store import store_root, uploads_root
 from tests.web.factories import RoleAssignmentFactory
-from tests.web.services.helpers import dossier, reference_files, write_csv
+from tests.web.services.helpers import dossier, reference_files, synthetic_store, write_csv
 
 pytestmark = pytest.mark.db
 
@@ -174,3 +175,44 @@ def test_the_synthetic_province_is_labelled_and_spares_real_records(
     response = office.post("/quan-ly/chat-luong/sinh-du-lieu/", form, follow=True)
     assert "Kho đang có hồ sơ thật đã nhập (1 hồ sơ)" in response.content.decode()
     assert Job.objects.filter(kind="service.generate").count() == 1
+
+
+def test_a_file_whose_references_are_not_uploaded_says_which_to_import(
+    office: Client, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    files = {"dossiers": write_csv(tmp_path / "ho-so.csv", [dossier(1)])}
+    upload(office, files, django_capture_on_commit_callbacks)
+    error = Job.objects.get().error
+    assert (
+        "ho-so.csv: bảng dossiers tham chiếu đến bảng units, mà kho chưa có: hãy nhập bảng "
+        "units trước (DOS014)"
+    ) in error
+    assert open_store(store_root()) is None
+
+
+def test_over_synthetic_data_a_reference_left_out_is_said_to_be_synthetic(
+    office: Client, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The dashboard lists the synthetic units and procedures: "the store has no units" would
+    # contradict it. What stops the file is that real records never use synthetic ones.
+    synthetic_store(store_root())
+    before = open_store(store_root())
+    assert before is not None
+    files = {"dossiers": write_csv(tmp_path / "ho-so.csv", [dossier(1)])}
+    page = upload(office, files, django_capture_on_commit_callbacks).content.decode()
+    error = Job.objects.get().error
+    assert "kho chưa có" not in error and "(DOS014)" not in error
+    assert (
+        "ho-so.csv: bảng units trong kho là dữ liệu tổng hợp (giả lập), không dùng cho hồ sơ "
+        "thật: hãy tải lên bảng units thật cùng với bảng dossiers — dữ liệu thật thay toàn bộ "
+        "dữ liệu tổng hợp (DOS018)"
+    ) in error
+    assert "bảng procedures trong kho là dữ liệu tổng hợp" in error
+    assert "bảng units trong kho là dữ liệu tổng hợp" in page
+    after = open_store(store_root())
+    assert after is not None and after.name == before.name and after.manifest["synthetic"]
+    english = Problem("DOS018", "ho-so.csv", {"needed": "units", "table": "dossiers"})
+    assert english.message("en") == (
+        "the store's units are synthetic data, which real records never use: upload the real "
+        "units together with dossiers — real data replace the synthetic data as a whole"
+    )

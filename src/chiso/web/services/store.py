@@ -100,7 +100,7 @@ def import_uploads(
         _stage(None if synthetic else current, staging)
         for done, upload in enumerate(ordered):
             report(done, len(ordered) + 1, say(upload))
-            _import_one(upload, staging, outcome)
+            _import_one(upload, staging, outcome, current if synthetic else None)
         if not outcome.ok:
             raise UploadRejected(outcome)
         outcome.version = _land(root, current, open_store(staging), outcome, synthetic)
@@ -110,13 +110,25 @@ def import_uploads(
     return outcome
 
 
-def _import_one(upload: Upload, staging: Path, outcome: UploadOutcome) -> None:
+def _import_one(
+    upload: Upload, staging: Path, outcome: UploadOutcome, synthetic: StoreVersion | None
+) -> None:
+    """Import one upload into the staging store; with `synthetic` (the current store, whose
+    data the upload replaces) a table it lacks in staging but holds as synthetic data is said
+    to be synthetic (DOS018), not missing (DOS014): the dashboard shows it in the store."""
     try:
         outcome.reports.append((upload, import_file(upload.path, upload.table, staging)))
     except ImportRejected as exc:
-        outcome.rejected.append((upload, exc.report.problems, exc.report.bad_rows))
+        problems = tuple(_synthetic_reference(p, synthetic) for p in exc.report.problems)
+        outcome.rejected.append((upload, problems, exc.report.bad_rows))
     except InputError as exc:
         outcome.rejected.append((upload, exc.problems, 0))
+
+
+def _synthetic_reference(problem: Problem, synthetic: StoreVersion | None) -> Problem:
+    if problem.code != "DOS014" or synthetic is None or not synthetic.has(problem.params["needed"]):
+        return problem
+    return Problem("DOS018", problem.where, problem.params)
 
 
 def _stage(base: StoreVersion | None, staging: Path) -> None:
