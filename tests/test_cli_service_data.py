@@ -76,14 +76,37 @@ def test_import_then_reimport_then_refuse(tmp_path: Path) -> None:
     version = open_store(source)
     assert version is not None
     store = str(tmp_path / "store")
+    outputs = {}
     for name in ("units", "procedures", "unit_procedures", "dossiers"):
         path = tmp_path / f"{name}.csv"
         pl.read_parquet(version.glob(name)).write_csv(path)
         result = run("service", "import", str(path), "--table", name, "--store", store)
         assert result.exit_code == 0 and "Đã nhập" in result.output, result.output
-    again = run("service", "import", str(tmp_path / "dossiers.csv"), "--table", "dossiers",
-                "--store", store)  # fmt: skip
-    assert again.exit_code == 0 and "đã được nhập" in again.output
+        outputs[name] = result.output.strip().splitlines()
+    # Each import says what it did, what the store now holds, and what to run next.
+    assert outputs["units"] == [
+        "Đã nhập 5 dòng từ units.csv vào bảng units (5 mới, 0 thay dòng cùng khóa); bảng có 5 "
+        "dòng.",
+        f"Kho {store}, phiên bản v000001: units 5, procedures 0, unit_procedures 0, dossiers 0, "
+        "dossier_events 0, feedback 0.",
+        "Tiếp theo, nhập bảng procedures: chiso service import FILE --table procedures --store "
+        f"{store}",
+    ]
+    assert outputs["dossiers"][0].startswith("Đã nhập 300 dòng từ dossiers.csv vào bảng dossiers")
+    assert outputs["dossiers"][1].startswith(f"Kho {store}, phiên bản v000004: units 5, ")
+    assert "dossiers 300, dossier_events 0, feedback 0." in outputs["dossiers"][1]
+    assert outputs["dossiers"][2:] == [
+        "Chưa nhập dossier_events, feedback (không bắt buộc): chỉ tiêu nào cần đến sẽ không có "
+        "dữ liệu.",
+        f"Tiếp theo, tính các chỉ tiêu: chiso service compute {store} --period 2025",
+    ]
+    again = run("--lang", "en", "service", "import", str(tmp_path / "dossiers.csv"), "--table",
+                "dossiers", "--store", store)  # fmt: skip
+    assert again.exit_code == 0 and "dossiers.csv was already imported" in again.output
+    assert "not imported again, the store is unchanged" in again.output
+    assert again.output.strip().splitlines()[-1] == (
+        f"Next, compute the indicators: chiso service compute {store} --period 2025"
+    )
     bad = tmp_path / "bad.csv"
     frame = pl.read_csv(tmp_path / "dossiers.csv").with_columns(
         pl.lit("H99.X9999").alias("unit_code")
@@ -104,6 +127,10 @@ def test_import_json_report_and_usage(tmp_path: Path) -> None:
                  "--format", "json")  # fmt: skip
     report = json.loads(result.output)
     assert report["imported"] is True and report["rows"] == 2 and report["version"] == "v000001"
+    assert report["store"]["version"] == "v000001" and report["store"]["tables"]["units"] == 2
+    assert (
+        report["store"]["next"] == f"chiso service import FILE --table procedures --store {store}"
+    )
     unknown = run("service", "import", str(units), "--table", "nothing", "--store", store)
     assert unknown.exit_code == 2
     missing = run(
@@ -115,3 +142,24 @@ def test_import_json_report_and_usage(tmp_path: Path) -> None:
     refused = run("--lang", "en", "service", "import", str(broken), "--table", "units",
                   "--store", store)  # fmt: skip
     assert refused.exit_code == 3 and "DOS000" in refused.output
+    # An import that fails says nothing was imported (it computes nothing to begin with).
+    assert refused.output.strip().splitlines()[-1] == (
+        "1 error(s) — nothing imported, the store is unchanged."
+    )
+    assert "computed" not in refused.output
+
+
+def test_a_file_refused_as_a_whole_says_so_not_zero_bad_rows(tmp_path: Path) -> None:
+    dossiers = tmp_path / "ho-so.csv"
+    dossiers.write_text("ma_ho_so\nD1\n", encoding="utf-8")
+    store = tmp_path / "store"
+    result = run("service", "import", str(dossiers), "--table", "dossiers", "--store", str(store))
+    assert result.exit_code == 3
+    assert "DOS014 ho-so.csv: bảng dossiers tham chiếu đến bảng units, mà kho chưa có" in (
+        result.output
+    )
+    errors = result.output.count("DOS001") + result.output.count("DOS014")
+    assert result.output.strip().splitlines()[-1] == (
+        f"Tệp ho-so.csv có {errors} lỗi — không nhập gì, kho giữ nguyên."
+    )
+    assert "0 dòng lỗi" not in result.output and open_store(store) is None

@@ -31,6 +31,7 @@ from chiso.io.tables import read_scores, read_units
 from chiso.io.terminal import print_explanation, print_problems, print_ranking
 
 EXIT_METHOD, EXIT_INPUT = 1, 3
+NOTHING_COMPUTED = ("không tính toán", "nothing computed")
 
 
 class Context:
@@ -39,13 +40,22 @@ class Context:
         self.out = Console(soft_wrap=False, width=None)
         self.err = Console(stderr=True, soft_wrap=True)
 
-    def fail(self, problems: list[Problem] | tuple[Problem, ...], code: int) -> None:
+    def fail(
+        self,
+        problems: list[Problem] | tuple[Problem, ...],
+        code: int,
+        *,
+        outcome: tuple[str, str] = NOTHING_COMPUTED,
+    ) -> None:
+        """Print every problem, then how many errors and what the command therefore did not
+        do (`outcome`, Vietnamese and English: a command that imports says nothing was
+        imported, not that nothing was computed), and exit with `code`."""
         print_problems(self.err, problems, self.lang)
         count = len(errors_only(problems))
+        vi, en = outcome
         self.err.print(
-            f"{count} lỗi — không tính toán."
-            if self.lang == "vi"
-            else f"{count} error(s) — nothing computed."
+            f"{count} lỗi — {vi}." if self.lang == "vi" else f"{count} error(s) — {en}.",
+            highlight=False,
         )
         sys.exit(code)
 

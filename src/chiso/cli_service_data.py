@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from chiso.engine.problems import InputError, MethodError, Problem
+from chiso.engine.problems import InputError, MethodError, Problem, errors_only
 from chiso.engine.service_tables import TABLES
 
 if TYPE_CHECKING:
@@ -25,6 +27,11 @@ if TYPE_CHECKING:
     from chiso.io.dossiers import ImportReport
 
 EXIT_USAGE, EXIT_INPUT = 2, 3
+NOTHING_IMPORTED = ("không nhập gì, kho giữ nguyên", "nothing imported, the store is unchanged")
+# The tables a computation needs, in the order they refer to each other; then those it can do
+# without (the indicators counted from them have no data).
+IMPORT_ORDER = ("units", "procedures", "unit_procedures", "dossiers")
+OPTIONAL = ("dossier_events", "feedback")
 MESSAGES: dict[str, tuple[str, str]] = {
     "not_empty": (
         "{out} đã có dữ liệu: hãy chọn một thư mục trống.",
@@ -53,17 +60,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{bad} dòng lỗi trên {rows} dòng — không nhập gì, kho giữ nguyên.",
         "{bad} bad row(s) of {rows} — nothing imported, the store is unchanged.",
     ),
+    "rejected_file": (
+        "Tệp {file} có {errors} lỗi — không nhập gì, kho giữ nguyên.",
+        "{file} has {errors} error(s) — nothing imported, the store is unchanged.",
+    ),
     "already": (
-        "Tệp này đã được nhập vào bảng {table} (SHA-256 {sha}…): không thay đổi gì; bảng có "
-        "{total} dòng.",
-        "This file was already imported into {table} (SHA-256 {sha}…): nothing changed; the "
-        "table has {total} rows.",
+        "Tệp {file} đã được nhập vào bảng {table} trước đây (SHA-256 {sha}…): không nhập lại, "
+        "kho không thay đổi; bảng có {total} dòng.",
+        "{file} was already imported into {table} (SHA-256 {sha}…): not imported again, the "
+        "store is unchanged; the table has {total} rows.",
     ),
     "imported": (
-        "Đã nhập {rows} dòng vào bảng {table} ({new} mới, {updated} cập nhật); bảng có {total} "
-        "dòng — phiên bản {version}.",
-        "Imported {rows} rows into {table} ({new} new, {updated} updated); the table has "
-        "{total} rows — version {version}.",
+        "Đã nhập {rows} dòng từ {file} vào bảng {table} ({new} mới, {updated} thay dòng cùng "
+        "khóa); bảng có {total} dòng.",
+        "Imported {rows} rows from {file} into {table} ({new} new, {updated} replacing rows "
+        "with the same key); the table has {total} rows.",
+    ),
+    "store": (
+        "Kho {store}, phiên bản {version}: {tables}.",
+        "Store {store}, version {version}: {tables}.",
+    ),
+    "optional": (
+        "Chưa nhập {tables} (không bắt buộc): chỉ tiêu nào cần đến sẽ không có dữ liệu.",
+        "Not imported yet: {tables} (optional); the indicators that need them will have no data.",
+    ),
+    "next_import": (
+        "Tiếp theo, nhập bảng {table}: {command}",
+        "Next, import {table}: {command}",
+    ),
+    "next_compute": (
+        "Tiếp theo, tính các chỉ tiêu: {command}",
+        "Next, compute the indicators: {command}",
     ),
     "count": (
         "{code}: tổng cộng {count} (liệt kê {shown})",
@@ -188,7 +215,7 @@ def _calendar(ctx: Context, year: int, first: int) -> WorkingCalendar:
         _say(ctx, "weekends_only", year=str(year), next=str(year + 1), err=True)
         return load_calendar(first, year).extended_to(dt.date(year + 1, 12, 31))
     except MethodError as exc:
-        ctx.fail(exc.problems, EXIT_INPUT)
+        ctx.fail(exc.problems, EXIT_INPUT, outcome=("không sinh dữ liệu", "nothing generated"))
         raise  # ctx.fail exits
 
 
@@ -222,7 +249,9 @@ def import_command(
 ) -> None:
     """Import FILE (CSV, XLSX, JSON or Parquet) into TABLE of the dossier store. Every bad row
     is reported with its place and reason; on any error nothing is imported (exit 3). Rows
-    replace those with the same key, so importing a file again adds nothing."""
+    replace those with the same key, so importing a file again adds nothing. Then says what
+    the store holds (rows per table, its version) and the command to run next: the next
+    table to import, or `chiso service compute STORE --period YEAR`."""
     from chiso.io.dossiers import ImportRejected, import_file
 
     try:
@@ -232,7 +261,7 @@ def import_command(
         sys.exit(EXIT_INPUT)
     except InputError as exc:
         _fail(ctx, exc.problems, fmt)
-    _report(ctx, report, fmt)
+    _report(ctx, report, fmt, _store_state(store))
 
 
 def _fail(ctx: Context, problems: tuple[Problem, ...], fmt: str) -> None:
@@ -242,32 +271,96 @@ def _fail(ctx: Context, problems: tuple[Problem, ...], fmt: str) -> None:
             json.dumps({"imported": False, "problems": listed}, ensure_ascii=False, indent=2)
         )
         sys.exit(EXIT_INPUT)
-    ctx.fail(problems, EXIT_INPUT)
+    ctx.fail(problems, EXIT_INPUT, outcome=NOTHING_IMPORTED)
 
 
-def _report(ctx: Context, report: ImportReport, fmt: str) -> None:
+def _report(ctx: Context, report: ImportReport, fmt: str, state: StoreState | None = None) -> None:
     if fmt == "json":
-        click.echo(json.dumps(_report_json(report, ctx.lang), ensure_ascii=False, indent=2))
+        document = _report_json(report, ctx.lang, state)
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     from chiso.io.terminal import print_problems
 
     print_problems(ctx.err, report.problems, ctx.lang)
     _counts(ctx, report)
-    if report.errors:
+    name = report.file.name
+    if report.errors and report.bad_rows:
         _say(ctx, "rejected", bad=report.bad_rows, rows=report.rows, err=True)
+    elif report.errors:  # the file as a whole (its header, a table it needs): all listed
+        errors = len(errors_only(report.problems))
+        _say(ctx, "rejected_file", file=name, errors=errors, err=True)
     elif report.already:
-        _say(ctx, "already", table=report.table, sha=report.sha256[:12], total=report.total)
+        sha = report.sha256[:12]
+        _say(ctx, "already", file=name, table=report.table, sha=sha, total=report.total)
     else:
         _say(
             ctx,
             "imported",
             rows=report.rows,
+            file=name,
             table=report.table,
             new=report.new,
             updated=report.updated,
             total=report.total,
-            version=report.version,
         )
+    if state is not None and not report.errors:
+        _summary(ctx, state)
+
+
+# --- after an import: what the store holds and what to run next --------------------------------
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """The store after an import: its folder, version, rows per table, the latest year of
+    its dossiers (None without any), and the command to run next."""
+
+    path: Path
+    version: str
+    tables: dict[str, int]
+    last_year: int | None
+
+    @property
+    def missing(self) -> list[str]:
+        return [t for t in IMPORT_ORDER if not self.tables[t]]
+
+    def next_command(self) -> str:
+        store = shlex.quote(str(self.path))
+        if self.missing:
+            return f"chiso service import FILE --table {self.missing[0]} --store {store}"
+        return f"chiso service compute {store} --period {self.last_year}"
+
+
+def _store_state(path: Path) -> StoreState | None:
+    import polars as pl
+
+    from chiso.io.dossier_store import open_store
+
+    version = open_store(path)
+    if version is None:
+        return None
+    last_year = None
+    if version.has("dossiers"):
+        received = pl.scan_parquet(version.glob("dossiers")).select(pl.col("received_at").max())
+        latest = received.collect().item()
+        last_year = latest.year if latest is not None else None
+    tables = {t: version.rows(t) for t in (*IMPORT_ORDER, *OPTIONAL)}
+    if last_year is None:
+        tables["dossiers"] = 0  # no dossier received: nothing to compute yet
+    return StoreState(path, version.name, tables, last_year)
+
+
+def _summary(ctx: Context, state: StoreState) -> None:
+    listed = ", ".join(f"{t} {_number(n, ctx.lang)}" for t, n in state.tables.items())
+    _say(ctx, "store", store=state.path, version=state.version, tables=listed)
+    command = state.next_command()
+    if state.missing:
+        _say(ctx, "next_import", table=state.missing[0], command=command)
+        return
+    optional = [t for t in OPTIONAL if not state.tables[t]]
+    if optional:
+        _say(ctx, "optional", tables=", ".join(optional))
+    _say(ctx, "next_compute", command=command)
 
 
 def _counts(ctx: Context, report: ImportReport) -> None:
@@ -289,7 +382,15 @@ def _json(problem: Problem, lang: str) -> dict[str, Any]:
     }
 
 
-def _report_json(report: ImportReport, lang: str) -> dict[str, Any]:
+def _report_json(report: ImportReport, lang: str, state: StoreState | None) -> dict[str, Any]:
+    store = None
+    if state is not None and not report.errors:
+        store = {
+            "path": str(state.path),
+            "version": state.version,
+            "tables": state.tables,
+            "next": state.next_command(),
+        }
     return {
         "imported": not report.errors and not report.already,
         "already_imported": report.already,
@@ -304,4 +405,5 @@ def _report_json(report: ImportReport, lang: str) -> dict[str, Any]:
         "bad_rows": report.bad_rows,
         "counts": report.counts,
         "problems": [_json(p, lang) for p in report.problems],
+        "store": store,
     }
