@@ -20,6 +20,8 @@ import polib
 import pytest
 from django.test import Client
 
+from chiso.web.evaluations.selectors import block_titles
+
 pytestmark = pytest.mark.db
 
 LOCALE = Path(__file__).resolve().parents[3] / "src" / "chiso" / "web" / "locale"
@@ -114,6 +116,7 @@ def test_staff_pages_are_in_english(
 
     client.force_login(admin_user)
     data += [m.title for m in period.methods.all()]  # the method file's own title is data
+    data += block_titles(period).values()  # and so are the names it gives its blocks
     text = main_text(client.get("/quan-ly/ky-danh-gia/"))
     assert "Manage the evaluation period" in text and "Move to: Appraisal, round 1" in text
     assert vietnamese_left(text, data) == []
