@@ -40,7 +40,7 @@ from chiso.engine.service_scoring import (
     score_counts,
 )
 from chiso.engine.service_sql import BOUNDS, FAMILIES, OVERDUE, RECEIVED
-from chiso.engine.service_tables import TABLES
+from chiso.engine.service_tables import KNOWN_ROW_HASHES, TABLES
 
 _RUN_TABLES = (
     "chiso_periods",
@@ -351,10 +351,9 @@ def _fingerprint(
     """sha256 over each table's row count and the sum of its rows' hashes (so row order and
     file layout do not matter), the calendar's working days, the periods and the options."""
     digest = hashlib.sha256()
+    known = known_row_hashes(con)
     for table in TABLES:
-        count, total = con.execute(
-            f"SELECT COUNT(*), SUM(hash(t)) FROM {table.name} AS t"
-        ).fetchone() or (0, 0)
+        count, total = known.get(table.name) or table_row_hash(con, table.name)
         digest.update(f"{table.name}\x1f{count}\x1f{total}\n".encode())
     days = calendar.days_frame()
     digest.update(days.select("day", "working").write_csv().encode())
@@ -362,6 +361,31 @@ def _fingerprint(
         digest.update(f"{p.label}\x1f{p.first}\x1f{p.last}\x1f{p.end}\n".encode())
     digest.update(f"by_procedure={by_procedure}".encode())
     return "sha256:" + digest.hexdigest()
+
+
+def table_row_hash(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[int, int | None]:
+    """A table's row count and the sum of its rows' 64-bit hashes (None when it is empty)."""
+    row = con.execute(f"SELECT COUNT(*), SUM(hash(t)) FROM {relation} AS t").fetchone()
+    count, total = row or (0, None)
+    return int(count), None if total is None else int(total)
+
+
+def known_row_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int | None]]:
+    """The tables' `table_row_hash` as the store recorded them when it wrote them
+    (`KNOWN_ROW_HASHES`), if the connection shows them: hashing every row again costs as much
+    as reading the whole store once more. Empty when absent, or recorded by another version of
+    DuckDB (its hash function may differ)."""
+    try:
+        rows = con.execute(
+            f"SELECT table_name, row_count, row_hash, hashed_by FROM {KNOWN_ROW_HASHES}"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return {}
+    if any(by != duckdb.__version__ for *_, by in rows):
+        return {}
+    return {
+        name: (int(count), None if total is None else int(total)) for name, count, total, _ in rows
+    }
 
 
 def _result(

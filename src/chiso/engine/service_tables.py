@@ -228,3 +228,10 @@ HOLIDAYS = Table(
 
 TABLES: Final = (UNITS, PROCEDURES, UNIT_PROCEDURES, DOSSIERS, DOSSIER_EVENTS, FEEDBACK)
 """The tables a province's records are imported into (the calendar is method data, not records)."""
+
+KNOWN_ROW_HASHES: Final = "chiso_row_hashes"
+"""A relation a dossier store may show beside its tables: (table_name, row_count, row_hash,
+hashed_by) — each table's row count and the sum of its rows' hashes as computed when the table was
+written, and the DuckDB version that computed them. The inputs fingerprint then needs no second
+pass over every row (`chiso.engine.service.known_row_hashes`); without it the engine hashes
+the rows itself and gets the same value."""

@@ -40,6 +40,7 @@ from chiso.io.dossier_store import (
     StoreVersion,
     new_version,
     open_store,
+    sink_table,
 )
 
 MAX_LISTED: Final = 20
@@ -274,7 +275,7 @@ def _write(
         updated = incoming.join(existing.select(key), on=key, how="semi").select(pl.len())
     else:
         merged, updated = incoming, pl.LazyFrame({"len": [0]})
-    merged.sink_parquet(target, compression="zstd", statistics=True)
+    sink_table(merged, table.name, target)
     total = pl.scan_parquet(target).select(pl.len()).collect().item()
     changed = int(updated.collect().item())
     version.set_rows(table.name, int(total))
