@@ -32,6 +32,7 @@ from chiso.web.evaluations.models import (
     Score,
 )
 from chiso.web.evaluations.workflow import WorkflowError
+from chiso.web.units.models import Unit
 from chiso.web.units.selectors import engine_units
 
 # Leaves the unit claims and the appraiser checks; survey and SIPAS leaves come from an import.
@@ -185,6 +186,11 @@ def period_current() -> Period | None:
     """The newest period still in progress, or else the newest period."""
     open_periods = Period.objects.exclude(state=PeriodState.PUBLISHED)
     return open_periods.order_by("-year").first() or Period.objects.order_by("-year").first()
+
+
+def period_units(period: Period) -> QuerySet[Unit]:
+    """The units evaluated in `period` (those its opening gave an assessment), by block, code."""
+    return Unit.objects.filter(assessments__period=period).order_by("block", "code")
 
 
 def _block_assessments(period: Period, block: str) -> QuerySet[Assessment]:

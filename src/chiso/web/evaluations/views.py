@@ -8,6 +8,7 @@ criterion rows posts as one form (works without JavaScript); with htmx each row 
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -273,8 +274,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def appraisal_queue(request: HttpRequest) -> HttpResponse:
     period = _period()
-    scopes = _appraiser_scopes(request.user)
-    unit = _filter_unit(request.GET.get("don_vi"))
+    choices = _queue_units(period, _appraiser_scopes(request.user))
+    unit = _filter_unit(choices, request.GET.get("don_vi"))
     field_code = request.GET.get("linh_vuc") or None
     lines = selectors.appraisal_queue(
         period,
@@ -287,7 +288,7 @@ def appraisal_queue(request: HttpRequest) -> HttpResponse:
     context = {
         "period": period,
         "lines": lines,
-        "units": _queue_units(scopes),
+        "unit_groups": list(choices.items()),
         "fields": _queue_fields(period),
         "selected": request.GET,
     }
@@ -304,14 +305,26 @@ def _appraiser_scopes(user: Any) -> list[RoleAssignment]:
     return scopes
 
 
-def _queue_units(scopes: list[RoleAssignment]) -> list[Unit]:
-    if any(s.unit is None for s in scopes):
-        return list(Unit.objects.order_by("block", "code"))
-    return sorted({s.unit for s in scopes if s.unit is not None}, key=lambda u: u.code)
+def _queue_units(period: Period, scopes: list[RoleAssignment]) -> dict[str, list[Unit]]:
+    """The unit filter's choices, under each block's name: the period's units, only those
+    the user appraises unless one of the assignments covers every unit."""
+    units = selectors.period_units(period)
+    if not any(s.unit_id is None for s in scopes):
+        units = units.filter(pk__in=[s.unit_id for s in scopes])
+    titles = selectors.block_titles(period)
+    grouped: dict[str, list[Unit]] = {}
+    for unit in units:
+        grouped.setdefault(titles.get(unit.block, unit.block), []).append(unit)
+    return grouped
 
 
-def _filter_unit(code: str | None) -> Unit | None:
-    return get_object_or_404(Unit, code=code) if code else None
+def _filter_unit(choices: dict[str, list[Unit]], code: str | None) -> Unit | None:
+    if not code:
+        return None
+    for unit in itertools.chain.from_iterable(choices.values()):
+        if unit.code == code:
+            return unit
+    raise Http404(_("Đơn vị này không có trong kỳ đánh giá hoặc bạn không thẩm định đơn vị này."))
 
 
 def _queue_fields(period: Period) -> list[tuple[str, str]]:
