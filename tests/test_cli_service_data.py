@@ -163,3 +163,22 @@ def test_a_file_refused_as_a_whole_says_so_not_zero_bad_rows(tmp_path: Path) -> 
         f"Tệp ho-so.csv có {errors} lỗi — không nhập gì, kho giữ nguyên."
     )
     assert "0 dòng lỗi" not in result.output and open_store(store) is None
+
+
+def test_real_records_are_not_mixed_into_a_synthetic_store(tmp_path: Path) -> None:
+    generated = tmp_path / "generated"
+    run("service", "generate", "--units", "3", "--dossiers", "50", str(generated))
+    before = open_store(generated)
+    assert before is not None
+    units = tmp_path / "units.csv"
+    units.write_text("unit_code,name,level\nH99,Tỉnh,province\n", "utf-8")
+    refused = run("service", "import", str(units), "--table", "units", "--store", str(generated))
+    assert refused.exit_code == 3
+    assert f"DOS019 {generated}: kho này chứa dữ liệu tổng hợp (giả lập)" in refused.output
+    assert refused.output.strip().splitlines()[-1] == "1 lỗi — không nhập gì, kho giữ nguyên."
+    after = open_store(generated)
+    assert after is not None and after.name == before.name and after.rows("units") == 4
+    as_json = run("service", "import", str(units), "--table", "units", "--store",
+                  str(generated), "--format", "json")  # fmt: skip
+    assert as_json.exit_code == 3
+    assert [p["code"] for p in json.loads(as_json.output)["problems"]] == ["DOS019"]

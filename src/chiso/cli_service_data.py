@@ -254,6 +254,8 @@ def import_command(
     table to import, or `chiso service compute STORE --period YEAR`."""
     from chiso.io.dossiers import ImportRejected, import_file
 
+    if _synthetic(store):
+        _fail(ctx, (Problem("DOS019", str(store), {}),), fmt)
     try:
         report = import_file(file, table, store, sheet=sheet)
     except ImportRejected as exc:
@@ -262,6 +264,18 @@ def import_command(
     except InputError as exc:
         _fail(ctx, exc.problems, fmt)
     _report(ctx, report, fmt, _store_state(store))
+
+
+def _synthetic(store: Path) -> bool:
+    """Whether the store holds generated data: real records are never mixed with it (the staff
+    page's upload replaces it instead; here the store is the user's folder, so it is kept)."""
+    from chiso.io.dossier_store import StoreError, open_store
+
+    try:
+        version = open_store(store)
+    except StoreError:
+        return False  # the import says what is wrong with it (DOS017)
+    return version is not None and bool(version.manifest.get("synthetic"))
 
 
 def _fail(ctx: Context, problems: tuple[Problem, ...], fmt: str) -> None:

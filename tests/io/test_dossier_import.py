@@ -296,8 +296,9 @@ def test_listing_is_capped_and_counted(store: Path, tmp_path: Path) -> None:
 
 def test_every_dos_code_is_exercised() -> None:
     # DOS018 (a table an upload over synthetic data refers to is synthetic) comes from the
-    # staff upload: tests/web/services/test_store_jobs.py.
-    exercised = {f"DOS{n:03d}" for n in range(19)}
+    # staff upload: tests/web/services/test_store_jobs.py; DOS019 (no import into a synthetic
+    # store) from the command line: tests/test_cli_service_data.py.
+    exercised = {f"DOS{n:03d}" for n in range(20)}
     assert {c for c in CATALOGUE if c.startswith("DOS")} == exercised
 
 

@@ -803,4 +803,12 @@ CATALOGUE: dict[str, ProblemKind] = _kinds(
         "the store's {needed} are synthetic data, which real records never use: upload the real "
         "{needed} together with {table} — real data replace the synthetic data as a whole",
     ),
+    ProblemKind(
+        "DOS019",
+        E,
+        "kho này chứa dữ liệu tổng hợp (giả lập) do chiso service generate sinh ra: hồ sơ thật "
+        "không nhập lẫn vào đó — hãy nhập vào một thư mục kho khác",
+        "this store holds synthetic data made by chiso service generate: real records are never "
+        "mixed into it — import into another store folder",
+    ),
 )
