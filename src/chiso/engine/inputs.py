@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from chiso.engine.framework import Criterion, Method
-from chiso.engine.problems import InputError, Problem
+from chiso.engine.problems import InputError, Problem, Wording
 from chiso.engine.reading import InputValueError
 from chiso.engine.rules import RULES, read_input
 
@@ -137,7 +137,7 @@ def _where(row: ScoreRow) -> str:
 
 
 def _invalid(row: ScoreRow, exc: InputValueError) -> Problem:
-    params = {"value": row.value, "criterion": row.criterion, "detail": exc.en}
+    params = {"value": row.value, "criterion": row.criterion, "detail": Wording(exc.vi, exc.en)}
     return Problem("INP004", _where(row), params)
 
 

@@ -8,6 +8,7 @@ reference in `docs/method-files.md`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -43,10 +44,61 @@ class Problem:
 
     def message(self, lang: str = "vi") -> str:
         template = self.kind.vi if lang == "vi" else self.kind.en
-        return template.format(**self.params)
+        return template.format(**{k: _said(v, lang) for k, v in self.params.items()})
+
+    def place(self, lang: str = "vi") -> str:
+        """`where` in `lang` (see `place`)."""
+        return place(self.where, lang)
 
     def render(self, lang: str = "vi") -> str:
-        return f"{self.code} {self.where}: {self.message(lang)}"
+        return f"{self.code} {self.place(lang)}: {self.message(lang)}"
+
+
+@dataclass(frozen=True)
+class Wording:
+    """A parameter that is itself said in words, once per language: a reader's reason why a
+    cell is not a number, say. `Problem.message` picks the one of its language."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def _said(value: Any, lang: str) -> Any:
+    if isinstance(value, Wording):
+        return value.vi if lang == "vi" else value.en
+    return value
+
+
+# The words a place is written with (``scores.csv row 3, column 'value'``, ``unit A,
+# criterion 1.1``) and what a Vietnamese message calls them. Only a word followed by what it
+# names is one: a bare ``file`` or ``year`` is a key of the file, and a quoted column name
+# or a file name (``unit-list.csv``) is data, never translated.
+PLACE_WORDS_VI = {
+    "row": "dòng",
+    "rows": "dòng",
+    "line": "dòng",
+    "column": "cột",
+    "record": "bản ghi",
+    "sheet": "trang tính",
+    "unit": "đơn vị",
+    "criterion": "tiêu chí",
+    "block": "khối",
+    "item": "câu hỏi",
+}
+_PLACE_WORD = re.compile(
+    r"'[^']*'|\"[^\"]*\"|(?<![\w.\-/])(" + "|".join(PLACE_WORDS_VI) + r")(?= [^\s,:])"
+)
+
+
+def place(where: str, lang: str = "vi") -> str:
+    """A problem's place in `lang`: the readers write it in English (``f.csv row 3, column
+    'value'``); in Vietnamese that is ``f.csv dòng 3, cột 'value'``."""
+    if lang != "vi":
+        return where
+    return _PLACE_WORD.sub(lambda m: PLACE_WORDS_VI[m[1]] if m[1] else m[0], where)
 
 
 class MethodError(ValueError):

@@ -116,5 +116,5 @@ def test_standard_error_problems_are_named(
     with pytest.raises(ValidationError) as caught:
         survey_import(period=appraising, path=path, by=admin_user)
     text = " ".join(caught.value.messages)
-    assert "row 2" in text and "row 3" in text and "≥ 0" in text
+    assert "dòng 2" in text and "dòng 3" in text and "≥ 0" in text
     assert score_of(appraising, "TN.SNV", "8.1.1").appraised_se is None

@@ -126,7 +126,7 @@ def test_a_broken_method_lists_every_problem_and_stores_nothing(
     page = text(response)
     for code in ("PAR002", "PAR017", "PAR012"):
         assert f"<code>{code}</code>" in page
-    assert "<td>criterion 1</td>" in page and "extra_key" in page
+    assert "<td>tiêu chí 1</td>" in page and "extra_key" in page
     assert not PeriodMethod.objects.exists()
 
 

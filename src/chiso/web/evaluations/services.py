@@ -25,7 +25,7 @@ from django.utils import timezone
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from chiso.engine import InputError, ScoreRow, check_method, content_hash
-from chiso.engine.problems import errors_only
+from chiso.engine.problems import errors_only, place
 from chiso.engine.reading import InputValueError
 from chiso.io.method_files import parse_yaml
 from chiso.io.standard_errors import survey_standard_errors
@@ -658,7 +658,7 @@ def _survey_updates(
             se = _se_points(item, standard_errors.get((row.unit, row.criterion)))
             updates.append((score, *_survey_points(item, row), se))
         except ValidationError as exc:
-            errors.append(f"{_where_vi(row.where)}: {exc.message}")
+            errors.append(f"{place(row.where, 'vi')}: {exc.message}")
     if errors:
         raise ValidationError(errors, code="survey_rows")
     return updates
@@ -681,8 +681,3 @@ def _survey_points(item: Item, row: ScoreRow) -> tuple[str, float]:
         return text, score_value(item.node, row.value)
     except InputValueError as exc:
         raise ValidationError(f"giá trị '{text}' không hợp lệ — {exc.vi}") from None
-
-
-def _where_vi(where: str) -> str:
-    # The file edge names places in English ("scores.csv row 3, column 'value'").
-    return where.replace(" row ", " dòng ").replace(", column ", ", cột ")

@@ -130,8 +130,7 @@ def rejected_message(outcome: UploadOutcome) -> str:
 
 
 def _line(problem: Problem) -> str:
-    where = problem.where.replace(" row ", " dòng ").replace(", column ", ", cột ")
-    return f"{where}: {problem.message('vi')} ({problem.code})"
+    return f"{problem.place('vi')}: {problem.message('vi')} ({problem.code})"
 
 
 # --- the synthetic province ---------------------------------------------------------------------
