@@ -22,7 +22,7 @@ def service_measures() -> str:
         "|---|---|---|---|",
     ]
     for m in MEASURES.values():
-        kind = " (a mean, not a share)" if m.value == "mean" else ""
+        kind = f" (a mean in {m.unit}, not a share)" if m.value == "mean" else ""
         lines.append(
             f"| `{m.name}` | `{m.family}` | {m.en}{kind} | {'yes' if m.by_procedure else ''} |"
         )

@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 Family = Literal["publicity", "dossiers", "progress", "online", "feedback", "copies"]
 Value = Literal["rate", "mean"]
+Unit = Literal["percent", "days"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Measure:
     value: Value = "rate"  # `mean`: numerator / denominator is an average, not a share
     bounded: bool = True  # numerator ≤ denominator always holds
     by_procedure: bool = True  # also computed by unit × procedure
+    unit: Unit = "percent"  # what an indicator's rate is in: a share's %, a mean's own unit
 
 
 _MEASURES: Final = (
@@ -83,6 +85,7 @@ _MEASURES: Final = (
         "finished in the period",
         value="mean",
         bounded=False,
+        unit="days",
     ),
     Measure(
         "dossiers_overdue_or_complained",

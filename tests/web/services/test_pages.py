@@ -102,6 +102,62 @@ def test_the_procedures_drill_down(published: ServiceSnapshot, client: Client) -
     assert len(_csv(client.get(f"/chat-luong/2025/{unit}/thu-tuc.csv"))) == len(data["procedures"])
 
 
+def _row(html: str, indicator: str) -> str:
+    """The table row of `indicator` in the page's table of every indicator."""
+    table = html.split('id="indicators-heading"', 1)[1]
+    return next(r for r in table.split("<tr>") if f'<th scope="row">{indicator} ' in r)
+
+
+def test_each_indicator_is_shown_in_its_own_unit(
+    published: ServiceSnapshot, client: Client
+) -> None:
+    # 2.2, the average processing time, is in days: under a "Tỷ lệ (%)" heading it read as a
+    # percentage ("2,20" of what?).
+    unit = _first(published, "department")["unit"]
+    html = client.get(f"/chat-luong/2025/{unit}/").content.decode()
+    assert "Tỷ lệ (%)" not in html and "Kết quả đo" in html
+    days = _row(html, "2.2")
+    assert re.search(r'<td class="num">\d+,\d\d\xa0ngày</td>', days), days
+    assert re.search(r"[\d\u202f]+ ngày / [\d\u202f]+ hồ sơ", days)
+    assert re.search(r'<td class="num">\d+,\d\d\xa0%</td>', _row(html, "2.1"))
+
+    data = client.get(f"/chat-luong/2025/{unit}.json").json()
+    units = {i["indicator"]: i["rate_unit"] for i in data["indicators"]}
+    assert units["2.2"] == "days" and units["2.1"] == "percent"
+    assert set(units.values()) == {"percent", "days"}
+    assert {t["rate_unit"] for t in data["trend"] if t["indicator"] == "2.2"} == {"days"}
+    text = client.get(f"/chat-luong/2025/{unit}.csv").content.decode("utf-8")
+    assert text.splitlines()[0].endswith(",status,rate_unit")
+    rows = _csv(client.get(f"/chat-luong/2025/{unit}.csv"))
+    assert {r["rate_unit"] for r in rows if r["indicator"] == "2.2"} == {"days"}
+    assert {r["rate_unit"] for r in rows if r["indicator"] == "2.1"} == {"percent"}
+
+    drill = client.get(f"/chat-luong/2025/{unit}/thu-tuc.json").json()
+    columns = {i["indicator"]: i["rate_unit"] for i in drill["indicators"]}
+    assert columns["2.2"] == "days" and columns["2.1"] == "percent"
+    assert {r["rate_unit"] for r in drill["procedures"] if r["indicator"] == "2.2"} == {"days"}
+    procedures = client.get(f"/chat-luong/2025/{unit}/thu-tuc/").content.decode()
+    assert ">2.2</abbr><br><small>(ngày)</small>" in procedures
+    assert ">2.1</abbr><br><small>(%)</small>" in procedures
+    assert {r["rate_unit"] for r in _csv(client.get(f"/chat-luong/2025/{unit}/thu-tuc.csv"))} == {
+        "percent", "days",
+    }  # fmt: skip
+
+
+def test_a_snapshot_stored_before_units_were_named_still_says_days(
+    published: ServiceSnapshot, client: Client
+) -> None:
+    info = published.info
+    for group in info["groups"]:
+        for indicator in group["indicators"]:
+            del indicator["unit"]
+    ServiceSnapshot.objects.filter(pk=published.pk).update(info=info)
+    unit = _first(published, "department")["unit"]
+    data = client.get(f"/chat-luong/2025/{unit}.json").json()
+    units = {i["indicator"]: i["rate_unit"] for i in data["indicators"]}
+    assert units["2.2"] == "days" and units["2.1"] == "percent"
+
+
 def test_unknown_unit_and_period_are_404(published: ServiceSnapshot, client: Client) -> None:
     assert client.get("/chat-luong/2025/KHONG-CO/").status_code == 404
     assert client.get("/chat-luong/2024/").status_code == 404

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from chiso.engine.service_measures import MEASURES
 from chiso.engine.service_method import ServiceMethod
 from chiso.web.services.compute import Computation, parquet_bytes
 
@@ -29,8 +30,9 @@ INDICATOR_KEYS: Final = ("numerator", "denominator", "rate", "points", "max", "s
 
 
 def method_info(method: ServiceMethod) -> dict[str, Any]:
-    """What the pages need to know of the method: groups and indicators with their titles and
-    points, bands with colours, display precision, ranking scope."""
+    """What the pages need to know of the method: groups and indicators with their titles,
+    points and the unit of their rate (`percent`, or a mean's own: `days`), bands with colours,
+    display precision, ranking scope."""
     d = method.display
     return {
         "id": method.id,
@@ -69,6 +71,7 @@ def method_info(method: ServiceMethod) -> dict[str, Any]:
                         "scoring": i.scoring,
                         "target": i.target,
                         "rate": i.rate,
+                        "unit": MEASURES[i.measure].unit,
                     }
                     for i in g.indicators
                 ],

@@ -33,13 +33,14 @@ RANKING_COLUMNS: Final = (
     "spec", "level", "block", "rank", "unit", "name", "parent",
     "total", "max", "index", "band", "band_label",
 )  # fmt: skip
+# `rate_unit` came after the others: added at the end, so that no column moves.
 UNIT_COLUMNS: Final = (
     "spec", "unit", "period", "grain", "group", "indicator", "title",
-    "numerator", "denominator", "rate", "points", "max", "status",
+    "numerator", "denominator", "rate", "points", "max", "status", "rate_unit",
 )  # fmt: skip
 PROCEDURE_COLUMNS: Final = (
     "spec", "unit", "procedure", "procedure_name", "indicator",
-    "numerator", "denominator", "rate",
+    "numerator", "denominator", "rate", "rate_unit",
 )  # fmt: skip
 INDEX_COLUMNS: Final = (
     "spec", "title", "as_of", "complete", "synthetic", "method_id", "method_hash",
@@ -153,6 +154,13 @@ def _titles(snapshot: ServiceSnapshot) -> tuple[dict[str, str], dict[str, dict[s
     return groups, indicators
 
 
+def rate_unit(info: dict[str, Any]) -> str:
+    """What an indicator's `rate` is in: `percent` (a share) or `days` (the mean processing
+    time). A snapshot stored before its method summary named the unit has only the rate kind:
+    the one mean measure there was is the processing time in days."""
+    return str(info.get("unit") or ("days" if info.get("rate") == "mean" else "percent"))
+
+
 def unit_document(
     snapshot: ServiceSnapshot, part: ServiceSnapshotUnit, base: str
 ) -> dict[str, Any]:
@@ -188,7 +196,12 @@ def unit_document(
             for p in doc["periods"]
         ],
         "trend": [
-            {"period": i["period"], "indicator": i["indicator"], "rate": i["rate"]}
+            {
+                "period": i["period"],
+                "indicator": i["indicator"],
+                "rate": i["rate"],
+                "rate_unit": rate_unit(indicator_info[i["indicator"]]),
+            }
             for i in doc["indicators"]
             if grain_of(i["period"]) == "month"
         ],
@@ -204,6 +217,7 @@ def _indicator(row: dict[str, Any], info: dict[str, dict[str, Any]]) -> dict[str
         "indicator": row["indicator"],
         "title": info[row["indicator"]]["title"],
         **{k: row[k] for k in ("numerator", "denominator", "rate", "points", "max", "status")},
+        "rate_unit": rate_unit(info[row["indicator"]]),
         "lost": lost,
     }
 
@@ -217,6 +231,7 @@ def unit_csv_rows(snapshot: ServiceSnapshot, part: ServiceSnapshotUnit) -> list[
             "grain": grain_of(i["period"]),
             "title": info[i["indicator"]]["title"],
             **i,
+            "rate_unit": rate_unit(info[i["indicator"]]),
         }
         for i in part.document["indicators"]
     ]
@@ -230,13 +245,18 @@ def procedures_document(
 ) -> dict[str, Any]:
     """Every rate of the unit by procedure (whole period): the drill-down behind each rate."""
     _, info = _titles(snapshot)
-    rows = part.document["procedures"]
+    rows = [
+        {**r, "rate_unit": rate_unit(info[r["indicator"]])} for r in part.document["procedures"]
+    ]
     present = sorted({r["indicator"] for r in rows}, key=_natural)
     return {
         "schema": PROCEDURES_SCHEMA,
         **about(snapshot),
         "unit": {k: part.document["unit"][k] for k in ("unit", "name", "level", "block")},
-        "indicators": [{"indicator": c, "title": info[c]["title"]} for c in present],
+        "indicators": [
+            {"indicator": c, "title": info[c]["title"], "rate_unit": rate_unit(info[c])}
+            for c in present
+        ],
         "procedures": rows,
         "links": {**links(base, part.unit, "thu-tuc"), "unit": links(base, part.unit)["html"]},
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Final
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, pgettext
 
 from chiso.reports.chart_data import period_label
 from chiso.web.public import display
@@ -110,20 +110,38 @@ def _share(points: float | None, maximum: float) -> float | None:
     return None if points is None or not maximum else 100.0 * points / maximum
 
 
+def unit_word(unit: str) -> str:
+    """How a rate's unit is written after the number: ``%``, or ``ngày`` for a mean in days."""
+    return pgettext("unit of an average", "ngày") if unit == "days" else "%"
+
+
+def _with_unit(text: str, unit: str) -> str:
+    return f"{text}\u00a0{unit_word(unit)}" if text else ""
+
+
 def _indicator(row: dict[str, Any], points: Any) -> dict[str, Any]:
+    rate_text = display.number(row["rate"], 2)
     return {
         **row,
-        "rate_text": display.number(row["rate"], 2),
+        "rate_text": rate_text,
+        "value_text": _with_unit(rate_text, row["rate_unit"]),
         "points_text": points(row["points"]),
         "max_text": points(row["max"]),
         "lost_text": points(row["lost"]),
-        "counts_text": _counts(row["numerator"], row["denominator"]),
+        "counts_text": _counts(row["numerator"], row["denominator"], row["rate_unit"]),
     }
 
 
-def _counts(numerator: float | None, denominator: float | None) -> str:
+def _counts(numerator: float | None, denominator: float | None, unit: str = "percent") -> str:
+    """What a rate is made of: ``954/1 000``; for a mean in days, what is counted is said:
+    ``3 300 ngày / 1 500 hồ sơ`` (the days of every dossier finished, and those dossiers)."""
     if denominator is None or numerator is None:
         return ""
+    if unit == "days":
+        return gettext("%(days)s ngày / %(dossiers)s hồ sơ") % {
+            "days": _whole(numerator),
+            "dossiers": _whole(denominator),
+        }
     return f"{_whole(numerator)}/{_whole(denominator)}"
 
 
@@ -135,6 +153,7 @@ def _whole(value: float) -> str:
 def procedures_context(document: dict[str, Any], base: str) -> dict[str, Any]:
     """Procedures × indicators: each cell the rate with its counts; biggest procedures first."""
     codes = [i["indicator"] for i in document["indicators"]]
+    columns = [{**i, "unit_text": unit_word(i["rate_unit"])} for i in document["indicators"]]
     table: dict[str, dict[str, Any]] = {}
     for r in document["procedures"]:
         entry = table.setdefault(
@@ -143,7 +162,7 @@ def procedures_context(document: dict[str, Any], base: str) -> dict[str, Any]:
         )
         entry["cells"][r["indicator"]] = {
             "rate_text": display.number(r["rate"], 2),
-            "counts_text": _counts(r["numerator"], r["denominator"]),
+            "counts_text": _counts(r["numerator"], r["denominator"], r["rate_unit"]),
         }
         if r["indicator"] == RECEIVED:
             entry["received"] = r["denominator"] or 0
@@ -154,6 +173,7 @@ def procedures_context(document: dict[str, Any], base: str) -> dict[str, Any]:
     return {
         "doc": document,
         "codes": codes,
+        "columns": columns,
         "rows": rows,
         "ranking_url": base.rstrip("/") + "/",
     }
