@@ -119,12 +119,11 @@ def _stored(unit: str, criterion: str, **expected: str) -> None:
 
 
 def _move(year: dict[str, Any], *states: str) -> None:
-    from chiso.web.evaluations.services import period_transition
+    """Move the period on, confirming the units not ready (Sở Tư pháp is not appraised)."""
+    from tests.web.evaluations.helpers import move_on
 
     for state in states:
-        year["period"] = period_transition(
-            period=year["period"], to=state, by=year["users"]["quantri"]
-        )
+        year["period"] = move_on(year["period"], state, year["users"]["quantri"])
 
 
 def test_full_cycle(browser: Any, live_server: Any, year: dict[str, Any]) -> None:

@@ -60,14 +60,13 @@ def draft_period(admin_user: Any, method_yaml: str) -> Any:
 
 @pytest.fixture
 def move(admin_user: Any) -> Callable[[Any, str], Any]:
-    """Move a period forward through every state up to `to`."""
-    from chiso.web.evaluations.services import period_transition
-    from tests.web.evaluations.helpers import ORDER
+    """Move a period forward through every state up to `to` (units not ready confirmed)."""
+    from tests.web.evaluations.helpers import ORDER, move_on
 
     def move(period: Any, to: str) -> Any:
         period.refresh_from_db()
         for state in ORDER[ORDER.index(period.state) + 1 : ORDER.index(to) + 1]:
-            period = period_transition(period=period, to=state, by=admin_user)
+            period = move_on(period, state, admin_user)
         return period
 
     return move

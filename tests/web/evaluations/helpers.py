@@ -24,6 +24,17 @@ ORDER = [
 ]
 
 
+def move_on(period: Period, to: str, by: Any) -> Period:
+    """Move the period to `to`, confirming whatever units are not ready (setup for tests that
+    are not about the confirmation)."""
+    from chiso.web.evaluations.readiness import period_readiness
+    from chiso.web.evaluations.services import period_transition
+
+    period.refresh_from_db()
+    not_ready = period_readiness(period).codes
+    return period_transition(period=period, to=to, by=by, confirmed_not_ready=not_ready)
+
+
 def example_units(codes: Iterable[str] | None = None) -> list[Unit]:
     """Units from the example unit list (block `so`), optionally only `codes`."""
     with (EXAMPLES / "units-2024.csv").open(encoding="utf-8") as f:

@@ -16,7 +16,7 @@ from chiso.web.evaluations.models import Period, Score
 from chiso.web.evaluations.services import period_create, period_set_method, period_transition
 from chiso.web.services.models import MeasuredLeaf, MeasuredStatus, ServiceSnapshot
 from chiso.web.services.par_feed import par_fill_measured
-from tests.web.evaluations.helpers import example_units
+from tests.web.evaluations.helpers import example_units, move_on
 from tests.web.factories import RoleAssignmentFactory
 
 pytestmark = pytest.mark.db
@@ -121,7 +121,7 @@ def test_the_appraiser_sees_both_and_a_flag_where_they_differ(
     form = {"period": period.pk, "snapshot": published.pk}
     response = office.post("/quan-ly/chat-luong/dien-chi-so-cchc/", form, follow=True)
     assert "Đã điền" in response.content.decode()
-    period_transition(period=period, to="appraisal", by=admin)
+    move_on(period, "appraisal", admin)  # the units have not submitted: confirmed
 
     appraiser = Client()
     appraiser.force_login(RoleAssignmentFactory(appraiser=True).user)
@@ -142,7 +142,7 @@ def test_the_units_whole_score_is_named_not_shown_as_an_indicator_code(
     filled = score(period, "TN.STP", WHOLE_SCORE)
     assert filled.appraisal_reason.startswith("Số liệu đo từ hồ sơ một cửa — điểm Bộ chỉ số 766")
     assert "index" not in filled.appraisal_reason
-    period_transition(period=period, to="appraisal", by=admin)
+    move_on(period, "appraisal", admin)  # the units have not submitted: confirmed
     appraiser = Client()
     appraiser.force_login(RoleAssignmentFactory(appraiser=True).user)
     page = appraiser.get("/quan-ly/tham-dinh/TN.STP/").content.decode()

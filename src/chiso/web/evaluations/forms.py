@@ -197,7 +197,18 @@ class SurveyImportForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
+    """A move of the period; where units are not ready, the office's confirmation and the
+    units it was shown (a unit that falls behind after the page was read is asked about again)."""
+
     to = forms.CharField()
+    confirm = forms.BooleanField(required=False)
+    not_ready = forms.Field(required=False, widget=forms.MultipleHiddenInput)
+
+    def confirmed_not_ready(self) -> list[str]:
+        """The units the office confirmed moving on without (none unless it ticked the box)."""
+        if not self.is_valid() or not self.cleaned_data["confirm"]:
+            return []
+        return [str(code) for code in self.cleaned_data["not_ready"] or []]
 
 
 # --- period setup -------------------------------------------------------------------------------

@@ -322,15 +322,20 @@ def _leaf_row(
     )
 
 
-def assessment_progress(assessment: Assessment) -> tuple[int, int, float]:
-    """(claims made, claims to make, points claimed) over the leaves that apply to the unit
-    and that the unit assesses itself; bonus and penalty items are optional and not counted."""
-    fresh, method, exempt = _assessment_context(assessment)
-    to_claim = {
+def claims_to_make(method: Method, exempt: Mapping[str, str]) -> set[str]:
+    """The leaves a unit must claim: those it assesses itself, less its exempted ones."""
+    return {
         leaf.code
         for leaf in method.leaves
         if leaf.code not in exempt and leaf.source in SELF_ASSESSED_SOURCES
     }
+
+
+def assessment_progress(assessment: Assessment) -> tuple[int, int, float]:
+    """(claims made, claims to make, points claimed) over the leaves that apply to the unit
+    and that the unit assesses itself; bonus and penalty items are optional and not counted."""
+    fresh, method, exempt = _assessment_context(assessment)
+    to_claim = claims_to_make(method, exempt)
     rows = list(
         Score.objects.filter(assessment=fresh, criterion__in=to_claim).values_list(
             "self_value", "self_points"

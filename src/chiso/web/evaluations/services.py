@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from chiso.web.evaluations.models import (
     PeriodState,
     Score,
 )
+from chiso.web.evaluations.readiness import PeriodNotReady, period_readiness
 from chiso.web.evaluations.selectors import (
     SURVEY_SOURCES,
     Item,
@@ -209,10 +210,19 @@ def _check_calendar_order(dates: dict[str, dt.date | None]) -> None:
             )
 
 
-def period_transition(*, period: Period, to: str, by: Any) -> Period:
+def period_transition(
+    *, period: Period, to: str, by: Any, confirmed_not_ready: Collection[str] = ()
+) -> Period:
     """Move the period to its next state. Opening the self-assessment creates every unit's
     assessment; publishing is not done here but by the publishing service (the council
-    chair approves, with `period.approve`), which also freezes the results."""
+    chair approves, with `period.approve`), which also freezes the results.
+
+    Closing a stage waits for the units (`readiness`): a move that would leave units behind
+    is refused with `PeriodNotReady`, listing them, unless each of them is in
+    `confirmed_not_ready` (the unit codes the office was shown and confirmed moving on
+    without); a unit that fell behind since is asked about again. The audit event's reason
+    says how many units were not ready. The units are read under the period's lock, in the
+    transaction that moves it."""
     policy.require(by, policy.Action.PERIOD_MANAGE)
     with transaction.atomic():
         period = _locked(period)
@@ -222,9 +232,13 @@ def period_transition(*, period: Period, to: str, by: Any) -> Period:
                 "Results are published by the council chair's approval, not by this move.",
             )
         check_transition(period.state, to)
+        readiness = period_readiness(period)
+        if readiness.codes - set(confirmed_not_ready):
+            raise PeriodNotReady(readiness)
         opened = _open_assessments(period) if to == S.SELF_ASSESSMENT else 0
         old = period.state
         Period.objects.filter(pk=period.pk).update(state=to, version=F("version") + 1)
+        reason = readiness.audit_text() if readiness.checked else ""
         audit_record(
             actor=by,
             action="period.transition",
@@ -232,7 +246,7 @@ def period_transition(*, period: Period, to: str, by: Any) -> Period:
             target=f"period {period.year}",
             old=old,
             new=to,
-            reason=f"mở {opened} hồ sơ đánh giá" if opened else "",
+            reason=f"mở {opened} hồ sơ đánh giá" if opened else reason,
         )
         period.refresh_from_db()
     return period

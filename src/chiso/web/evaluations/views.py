@@ -46,6 +46,7 @@ from chiso.web.evaluations.models import (
     PeriodState,
     Score,
 )
+from chiso.web.evaluations.readiness import PeriodNotReady, Readiness
 from chiso.web.evaluations.workflow import WorkflowError, allowed_next, label
 from chiso.web.publishing.services import period_publish
 from chiso.web.services.selectors import measured_for
@@ -539,6 +540,7 @@ def _render_period(
     problems: list[str] | None = None,
     status: int = 200,
     setup: dict[str, Any] | None = None,
+    confirmation: dict[str, Any] | None = None,
 ) -> HttpResponse:
     # Publishing is the chair's approval on the council page, not a move made here.
     moves = [(s, label(s)) for s in PeriodState.values if s in allowed_next(period.state)]
@@ -549,6 +551,7 @@ def _render_period(
         "survey_form": survey_form or SurveyImportForm(),
         "survey_open": period.state in services.SURVEY_STATES,
         "problems": problems or [],
+        "confirmation": confirmation,
         **(setup if setup is not None else setup_views.setup_context(period)),
     }
     return render(request, "evaluations/period_admin.html", context, status=status)
@@ -557,18 +560,35 @@ def _render_period(
 @login_required
 @require_POST
 def period_move(request: HttpRequest) -> HttpResponse:
+    """Move the period on; where units are not ready, the page lists them and asks for a
+    confirmation first (the same form again, with the box ticked)."""
     period = _period()
     policy.require(request.user, "period.manage")
     form = TransitionForm(request.POST)
     to = form.cleaned_data["to"] if form.is_valid() else ""
-    problems = _try(services.period_transition, period=period, to=to, by=request.user)
-    for problem in problems:
-        messages.error(request, problem)
-    if not problems:
+    try:
+        services.period_transition(
+            period=period, to=to, by=request.user, confirmed_not_ready=form.confirmed_not_ready()
+        )
+    except PeriodNotReady as exc:
+        confirmation = _confirmation(form, to, exc.readiness)
+        return _render_period(request, period, confirmation=confirmation)
+    except (ValidationError, WorkflowError) as exc:
+        for problem in _messages_of(exc):
+            messages.error(request, problem)
+    else:
         messages.success(
             request, _("Kỳ đánh giá đã chuyển sang: %(state)s.") % {"state": label(to)}
         )
     return redirect("evaluations:period_admin")
+
+
+def _confirmation(form: TransitionForm, to: str, readiness: Readiness) -> dict[str, Any]:
+    """The confirmation step; `notice` says why it is shown again after a confirmation form
+    was posted: its box was not ticked, or units fell behind after the list was read."""
+    data = form.cleaned_data if form.is_valid() else {}
+    notice = "changed" if data.get("confirm") else "unticked" if data.get("not_ready") else ""
+    return {"to": to, "label": label(to), "readiness": readiness, "notice": notice}
 
 
 @login_required
