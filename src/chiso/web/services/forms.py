@@ -42,10 +42,21 @@ class UploadForm(forms.Form):
 
 
 class GenerateForm(forms.Form):
+    """The demo province: one year, or the years from `first_year` to `year` (as `chiso
+    service generate --first-year`); the job's check (`jobs.generate_params`) refuses a first
+    year after the last, too many years and years without a calendar."""
+
     dossiers = forms.IntegerField(
-        label=_("Số hồ sơ trong năm"), min_value=0, max_value=5_000_000, initial=20_000
+        label=_("Số hồ sơ mỗi năm"), min_value=0, max_value=5_000_000, initial=20_000
     )
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100, initial=2025)
+    first_year = forms.IntegerField(
+        label=_("Từ năm"),
+        min_value=2000,
+        max_value=2100,
+        required=False,
+        help_text=_("Để trống nếu chỉ sinh một năm."),
+    )
+    year = forms.IntegerField(label=_("Đến năm"), min_value=2000, max_value=2100, initial=2025)
     seed = forms.IntegerField(label=_("Hạt giống ngẫu nhiên"), initial=766)
 
 

@@ -136,22 +136,46 @@ def _line(problem: Problem) -> str:
 # --- the synthetic province ---------------------------------------------------------------------
 
 
+# Years one synthetic province spans at most: enough to show a trend, a job of minutes.
+GENERATE_MAX_YEARS = 5
+
+
 def generate_params(params: dict[str, Any]) -> dict[str, Any]:
+    """The synthetic province's size, years and seed, checked: whole numbers, at most
+    5,000,000 dossiers a year, a first year (None: the last year alone) not after the last and
+    at most `GENERATE_MAX_YEARS` years before it, and a working-day calendar for every year
+    from the first to the one after the last (deadlines run into it)."""
     from chiso.io.calendar_files import shipped_calendar_years
 
     try:
         dossiers, year, seed = (int(str(params[k])) for k in ("dossiers", "year", "seed"))
+        given = params.get("first_year")
+        first_year = None if given in (None, "") else int(str(given))
     except (KeyError, ValueError):
         raise ValidationError(_("Số hồ sơ, năm và hạt giống phải là số nguyên.")) from None
     if not 0 <= dossiers <= 5_000_000:
         raise ValidationError(_("Số hồ sơ phải từ 0 đến 5.000.000."))
-    years = shipped_calendar_years()
-    if year not in years or year + 1 not in years:
+    first = year if first_year is None else first_year
+    if first > year:
         raise ValidationError(
-            _("Cần lịch ngày làm việc của năm %(year)d và năm sau (có: %(years)s).")
-            % {"year": year, "years": ", ".join(map(str, years))}
+            _("Năm đầu %(first)d ở sau năm cuối %(year)d.") % {"first": first, "year": year}
         )
-    return {"dossiers": dossiers, "year": year, "seed": seed}
+    if year - first + 1 > GENERATE_MAX_YEARS:
+        raise ValidationError(
+            _("Mỗi lần sinh tối đa %(max)d năm; từ năm %(first)d đến năm %(year)d là %(n)d năm.")
+            % {"max": GENERATE_MAX_YEARS, "first": first, "year": year, "n": year - first + 1}
+        )
+    shipped = shipped_calendar_years()
+    missing = [y for y in range(first, year + 2) if y not in shipped]
+    if missing:
+        raise ValidationError(
+            _(
+                "Chưa có lịch ngày làm việc năm %(missing)s: cần lịch của mọi năm sinh dữ liệu "
+                "và của năm sau năm cuối (có: %(years)s)."
+            )
+            % {"missing": ", ".join(map(str, missing)), "years": ", ".join(map(str, shipped))}
+        )
+    return {"dossiers": dossiers, "first_year": first_year, "year": year, "seed": seed}
 
 
 def store_generate(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
@@ -160,8 +184,13 @@ def store_generate(*, job: Any, params: dict[str, Any], report: Any) -> dict[str
     from chiso.web.services.synthetic import DemoSpec, demo_data
 
     report(0, 2, _("Đang sinh dữ liệu tổng hợp…"))
-    spec = DemoSpec(dossiers=params["dossiers"], year=params["year"], seed=params["seed"])
-    data = demo_data(spec, load_calendar(spec.year, spec.year + 1))
+    spec = DemoSpec(
+        dossiers=params["dossiers"],
+        year=params["year"],
+        seed=params["seed"],
+        first_year=params.get("first_year"),  # absent from the jobs of before it was asked
+    )
+    data = demo_data(spec, load_calendar(spec.years[0], spec.year + 1))
     try:
         version = write_synthetic(data, store_root())
     except StoreError as exc:

@@ -110,8 +110,11 @@ def _busy(job: Job) -> str:
     ) % {"id": job.pk}
 
 
-def synthetic_generate_start(*, dossiers: int, year: int, seed: int, by: Any) -> Job:
-    """Start generating the demo's synthetic province into the store (replacing it)."""
+def synthetic_generate_start(
+    *, dossiers: int, year: int, seed: int, by: Any, first_year: int | None = None
+) -> Job:
+    """Start generating the demo's synthetic province into the store (replacing it): `dossiers`
+    in each year from `first_year` (None: `year` alone) to `year`."""
     require(by, Action.SERVICE_MANAGE)
     summary = store_summary()
     if summary is not None and not summary.synthetic and summary.dossiers:
@@ -119,7 +122,7 @@ def synthetic_generate_start(*, dossiers: int, year: int, seed: int, by: Any) ->
             _("Kho đang có hồ sơ thật đã nhập (%(n)d hồ sơ): không sinh dữ liệu tổng hợp đè lên.")
             % {"n": summary.dossiers}
         )
-    params = {"dossiers": dossiers, "year": year, "seed": seed}
+    params = {"dossiers": dossiers, "first_year": first_year, "year": year, "seed": seed}
     job = job_start(
         kind="service.generate", params=params, by=by, dedupe_key=STORE_JOBS, target=STORE_TARGET
     )

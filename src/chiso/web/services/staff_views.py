@@ -26,6 +26,7 @@ from chiso.web.evaluations.workflow import WorkflowError
 from chiso.web.jobs.models import Job
 from chiso.web.services import selectors, services
 from chiso.web.services.forms import ComputeForm, FeedForm, GenerateForm, UploadForm
+from chiso.web.services.jobs import GENERATE_MAX_YEARS
 from chiso.web.services.models import ServiceSnapshot
 from chiso.web.services.par_feed import par_fill_measured
 from chiso.web.services.store import store_summary
@@ -60,6 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "upload_form": UploadForm(),
         # ids of its own: its "dossiers" field is the upload form's too
         "generate_form": GenerateForm(auto_id="id_generate_%s"),
+        "generate_max_years": GENERATE_MAX_YEARS,
         "compute_form": ComputeForm(),
         "feed_form": FeedForm(),
     }
@@ -106,7 +108,11 @@ def generate(request: HttpRequest) -> HttpResponse:
     return _start(
         request,
         lambda: services.synthetic_generate_start(
-            dossiers=data["dossiers"], year=data["year"], seed=data["seed"], by=request.user
+            dossiers=data["dossiers"],
+            first_year=data["first_year"],
+            year=data["year"],
+            seed=data["seed"],
+            by=request.user,
         ),
     )
 
