@@ -101,6 +101,16 @@ JOB_KINDS: dict[str, JobKind] = {
             action=Action.SURVEY_ESTIMATES,
             result_template="surveys/job_estimate.html",
         ),
+        # Publishing a survey's SIPAS when its estimate is not kept
+        # (chiso.web.surveys.publish_jobs).
+        JobKind(
+            name="survey.publish",
+            func="chiso.web.surveys.publish_jobs.survey_publish_run",
+            check="chiso.web.surveys.publish_jobs.publish_params",
+            title=_("Ước lượng và công bố SIPAS của cuộc khảo sát"),
+            action=Action.PERIOD_APPROVE,
+            result_template="surveys/job_publish.html",
+        ),
     ]
 }
 

@@ -69,18 +69,31 @@ def sipas_estimate(
 
     `min_sample` (the survey's setting) replaces the questionnaire's minimum sample for
     ranking; `weighting` names where the `weight` column came from (see `WEIGHTINGS`)."""
-    if weighting not in WEIGHTINGS:
-        raise ValueError(f"weighting must be one of {WEIGHTINGS}, not {weighting!r}")
     questionnaire = _parse(questionnaire_yaml)
     frame = anonymised(answers)
-    estimation: dict[str, Any] = {"level": level, "bootstrap": bootstrap, "seed": seed}
-    estimation["weighting"] = weighting if "weight" in frame.columns else "none"
-    if min_sample is not None:
-        estimation["min_sample"] = min_sample
+    estimation = _estimation(frame, seed, bootstrap, level, min_sample, weighting)
     questionnaire = _ranked_from(questionnaire, estimation)
     result, channels = _results(questionnaire, frame, estimation)
     document = _document(questionnaire, frame, names, estimation, result, channels)
     return SipasEstimate(document, result, channels, frame, {**estimation, "names": dict(names)})
+
+
+def _estimation(
+    frame: pl.DataFrame,
+    seed: int,
+    bootstrap: int,
+    level: float,
+    min_sample: int | None,
+    weighting: str,
+) -> dict[str, Any]:
+    """The settings an estimate of `frame` is made with, as a snapshot stores them."""
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, not {weighting!r}")
+    estimation: dict[str, Any] = {"level": level, "bootstrap": bootstrap, "seed": seed}
+    estimation["weighting"] = weighting if "weight" in frame.columns else "none"
+    if min_sample is not None:
+        estimation["min_sample"] = min_sample
+    return estimation
 
 
 def sipas_publish(
@@ -96,25 +109,38 @@ def sipas_publish(
     min_sample: int | None = None,
     weighting: str = "weights",
     source: Mapping[str, Any] | None = None,
+    estimated: Mapping[str, Any] | None = None,
     by: Any,
 ) -> SipasSnapshot:
     """Estimate and publish `year`'s SIPAS; refused if that year already has one.
 
     `source` (optional, JSON-able) says where the answers came from — the survey and how they
-    were weighted — and is stored with the settings and in the audit event."""
+    were weighted — and is stored with the settings and in the audit event. `estimated` is the
+    document `sipas_estimate` already made of these very arguments (a kept draft): it is
+    frozen as it is instead of estimating again, once its questionnaire, answers and settings
+    are checked to be these (`ValidationError` otherwise, and nothing is stored)."""
     require(by, Action.PERIOD_APPROVE)
-    estimate = sipas_estimate(
-        questionnaire_yaml=questionnaire_yaml,
-        answers=answers,
-        names=names,
-        seed=seed,
-        bootstrap=bootstrap,
-        level=level,
-        min_sample=min_sample,
-        weighting=weighting,
-    )
-    document = estimate.document
-    estimation = {**estimate.estimation, **({"source": dict(source)} if source else {})}
+    if estimated is None:
+        estimate = sipas_estimate(
+            questionnaire_yaml=questionnaire_yaml,
+            answers=answers,
+            names=names,
+            seed=seed,
+            bootstrap=bootstrap,
+            level=level,
+            min_sample=min_sample,
+            weighting=weighting,
+        )
+        document, frame = estimate.document, estimate.frame
+        estimation = dict(estimate.estimation)
+    else:
+        frame = anonymised(answers)
+        estimation = _estimation(frame, seed, bootstrap, level, min_sample, weighting)
+        questionnaire = _ranked_from(_parse(questionnaire_yaml), estimation)
+        document = dict(estimated)
+        _check_estimated(document, questionnaire, frame, estimation)
+        estimation["names"] = dict(names)
+    estimation.update({"source": dict(source)} if source else {})
     try:
         with transaction.atomic():
             snapshot = SipasSnapshot.objects.create(
@@ -123,7 +149,7 @@ def sipas_publish(
                 questionnaire_yaml=questionnaire_yaml,
                 questionnaire_hash=document["about"]["questionnaire_hash"],
                 answers_hash=document["about"]["answers_hash"],
-                answers=_parquet(estimate.frame),
+                answers=_parquet(frame),
                 estimation=estimation,
                 document=document,
                 published_by=by,
@@ -141,6 +167,31 @@ def sipas_publish(
             f"năm {year} đã công bố kết quả SIPAS; kết quả đã công bố không sửa được"
         ) from None
     return snapshot
+
+
+def _check_estimated(
+    document: Mapping[str, Any],
+    questionnaire: Questionnaire,
+    frame: pl.DataFrame,
+    estimation: Mapping[str, Any],
+) -> None:
+    """Refuse an estimate made of other answers, another questionnaire or other settings."""
+    about = document.get("about") or {}
+    expected = {
+        "questionnaire_hash": questionnaire.hash,
+        "answers_hash": answers_hash(frame),
+        "level": estimation["level"],
+        "bootstrap": estimation["bootstrap"],
+        "seed": estimation["seed"],
+        "min_sample": questionnaire.min_sample,
+        "weighting": estimation["weighting"],
+    }
+    differ = sorted(key for key, value in expected.items() if about.get(key) != value)
+    if differ:
+        raise ValidationError(
+            f"bản ước lượng đưa vào không khớp với phiếu, bộ câu hỏi hoặc thiết lập đang công bố "
+            f"({', '.join(differ)}); chưa công bố gì"
+        )
 
 
 def sipas_recompute(*, snapshot: SipasSnapshot) -> dict[str, Any]:

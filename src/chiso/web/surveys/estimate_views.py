@@ -34,7 +34,7 @@ from chiso.web.public.sipas_display import (
     ranking_rows,
 )
 from chiso.web.publishing.selectors import sipas_snapshot_of
-from chiso.web.surveys import drafts, forms, results
+from chiso.web.surveys import drafts, forms, publish_jobs, results
 from chiso.web.surveys.estimates import margin_label, prepared_names, survey_prepared_answers
 from chiso.web.surveys.models import Draw, Survey
 from chiso.web.surveys.selectors import survey_questionnaire
@@ -171,6 +171,7 @@ def _context(
         "may_manage": policy.can(user, Action.SURVEY_MANAGE),
         "estimate": estimate,
         "lost": state is not None and state.lost,
+        "publish_job": publish_jobs.publish_job_of(survey) if published is None else None,
     }
     if state is not None and state.job is not None:
         context.update(_job_context(request, state.job))
@@ -283,7 +284,9 @@ def _weight_rows(weights: list[dict[str, Any]], names: dict[str, str]) -> list[d
 @login_required
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    """Publish the year's SIPAS with the options the draft was shown with."""
+    """Publish the year's SIPAS with the options the draft was shown with: the kept draft at
+    once; without one, a background job estimates and publishes while its page shows the
+    progress (the request never runs the bootstrap)."""
     policy.require(request.user, Action.PERIOD_APPROVE)
     survey = _survey(pk)
     form = forms.EstimateForm(request.POST)
@@ -291,12 +294,21 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Thiết lập ước lượng không hợp lệ; chưa công bố gì."))
         return redirect(_page(survey))
     try:
-        snapshot = results.survey_sipas_publish(
+        publication = results.survey_publication(
             survey=survey,
             options=form.options(),
             expected_answers_hash=request.POST.get("answers_hash", ""),
             by=request.user,
         )
+        if publication.draft is None:
+            job = publish_jobs.survey_publish_start(
+                survey=survey,
+                options=publication.options,
+                answers_hash=publication.prepared.answers_hash,
+                by=request.user,
+            )
+            return redirect(reverse("jobs:detail", args=[job.pk]))
+        snapshot = results.survey_publication_publish(publication=publication, by=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -2,7 +2,12 @@
 survey leaves.
 
 - `survey_sipas_publish` publishes the survey's answers, weighted as the draft page showed them,
-  through `chiso.web.publishing.sipas.sipas_publish` (the council's chair: `period.approve`);
+  through `chiso.web.publishing.sipas.sipas_publish` (the council's chair: `period.approve`).
+  It is two steps, so that the page never estimates in the request: `survey_publication`
+  checks and prepares the answers and finds the kept draft of exactly these answers and
+  options (`chiso.web.surveys.drafts`); `survey_publication_publish` freezes that draft — or,
+  without one, estimates first (what the background job ``survey.publish`` does, see
+  `chiso.web.surveys.publish_jobs`);
 - `survey_link_period` names the evaluation period the survey feeds;
 - `survey_feed_par` fills that period's `sipas` leaves from the **published** document of the
   survey's year (`chiso.web.evaluations.sipas_feed.survey_feed_sipas`; the reform office:
@@ -15,6 +20,7 @@ with a message that says what to do.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,12 +35,33 @@ from chiso.web.evaluations.sipas_feed import SipasFeed, survey_feed_sipas
 from chiso.web.publishing.models import SipasSnapshot
 from chiso.web.publishing.selectors import sipas_snapshot_of
 from chiso.web.publishing.sipas import sipas_publish
-from chiso.web.surveys.estimates import EstimateOptions, survey_prepared_answers, unit_names
+from chiso.web.surveys.drafts import Draft, draft_key, draft_read, draft_write
+from chiso.web.surveys.estimates import (
+    EstimateOptions,
+    PreparedAnswers,
+    prepared_estimate,
+    prepared_names,
+    survey_prepared_answers,
+)
 from chiso.web.surveys.models import Survey, SurveyState
 
 
 def _target(survey: Survey) -> str:
     return f"survey {survey.pk} ({survey.year})"
+
+
+@dataclass(frozen=True)
+class SurveyPublication:
+    """A closed survey's answers ready to publish with `options`, checked: the prepared
+    answers, their units' names, the draft key, and the kept draft of exactly these (or None:
+    the estimate is still to be made)."""
+
+    survey: Survey
+    options: EstimateOptions
+    prepared: PreparedAnswers
+    names: dict[str, str]
+    key: str
+    draft: Draft | None
 
 
 def survey_sipas_publish(
@@ -44,7 +71,22 @@ def survey_sipas_publish(
     by: Any,
     expected_answers_hash: str | None = None,
 ) -> SipasSnapshot:
-    """Publish the survey's year's SIPAS from its answers, estimated with `options`.
+    """Publish the survey's year's SIPAS from its answers, estimated with `options`: the kept
+    draft of these answers and options if there is one, else estimated now."""
+    publication = survey_publication(
+        survey=survey, options=options, by=by, expected_answers_hash=expected_answers_hash
+    )
+    return survey_publication_publish(publication=publication, by=by)
+
+
+def survey_publication(
+    *,
+    survey: Survey,
+    options: EstimateOptions,
+    by: Any,
+    expected_answers_hash: str | None = None,
+) -> SurveyPublication:
+    """Check that the survey's year may be published from its answers and prepare them.
 
     Only a closed survey is published (its answers are final). `expected_answers_hash` is the
     hash of the answers the draft showed; if responses came in since, nothing is published and
@@ -72,6 +114,30 @@ def survey_sipas_publish(
                 "Hãy xem lại bản nháp rồi công bố."
             )
         )
+    names = prepared_names(prepared)
+    key = draft_key(survey, options, prepared, names)
+    return SurveyPublication(survey, options, prepared, names, key, draft_read(survey, key))
+
+
+def survey_publication_estimate(publication: SurveyPublication) -> SurveyPublication:
+    """The publication with its estimate made and kept as the draft (the slow step: the
+    bootstrap); as it is when the draft was kept already."""
+    if publication.draft is not None:
+        return publication
+    survey, options = publication.survey, publication.options
+    estimate = prepared_estimate(survey, options, publication.prepared, names=publication.names)
+    draft = Draft.of(publication.key, estimate)
+    draft_write(survey, draft)
+    return replace(publication, draft=draft)
+
+
+def survey_publication_publish(*, publication: SurveyPublication, by: Any) -> SipasSnapshot:
+    """Publish the survey's year's SIPAS: freeze the publication's draft (estimated first when
+    there is none), with the survey and its weighting as the source. One transaction: on any
+    refusal nothing is stored."""
+    publication = survey_publication_estimate(publication)
+    assert publication.draft is not None
+    survey, options, prepared = publication.survey, publication.options, publication.prepared
     source = {
         "survey": survey.pk,
         "survey_title": survey.title,
@@ -83,13 +149,14 @@ def survey_sipas_publish(
         title=survey.title,
         questionnaire_yaml=survey.questionnaire_yaml,
         answers=prepared.frame,
-        names=unit_names(prepared.frame["unit"].unique().to_list()),
+        names=publication.names,
         seed=options.seed,
         bootstrap=options.bootstrap,
         level=options.level,
         min_sample=survey.min_sample,
         weighting=prepared.weighting,
         source=source,
+        estimated=publication.draft.document,
         by=by,
     )
 
