@@ -294,7 +294,7 @@ def render(
         f"Engine vs baseline: **{_ratio(par.baseline.median, par.engine.median)}** "
         f"(baseline / engine = {par.baseline.median / par.engine.median:.2f}).",
         "",
-        "`compute_par` itself (vectorised scoring, matrix sums, ranking and the four frames) "
+        "`compute_par` itself (vectorised scoring, exact sums, ranking and the four frames) "
         "is a few milliseconds. Most of the engine's time goes to `prepare_inputs`, which "
         "reads every raw cell one by one so that every bad value is reported with its row and "
         "column; the plain baseline trusts its input and skips that work.",

@@ -9,6 +9,7 @@ Everything is kept at full precision; rounding is for display only (`numbers.dis
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,17 +65,16 @@ def compute_par(method: Method, inputs: Inputs) -> ParResult:
     """The PAR results of every unit in `inputs` under `method`."""
     scored = _score(method, inputs)
     maxes = np.array([leaf.max for leaf in method.leaves])
-    comp = _one_hot(
-        method,
+    comp = _groups(
         [method.component_of(leaf).code for leaf in method.leaves],
         [c.code for c in method.components],
     )
-    comp_points = scored.points @ comp
-    comp_max = (scored.counted * maxes) @ comp
+    comp_points = _group_sums(scored.points, comp)
+    comp_max = _group_sums(scored.counted * maxes, comp)
     bonus = _adjust(method.bonus, inputs.bonus, method)
     penalty = _adjust(method.penalty, inputs.penalty, method)
-    total = comp_points.sum(axis=1) + bonus - penalty
-    unit_max = comp_max.sum(axis=1)
+    total = _row_sums(comp_points) + bonus - penalty
+    unit_max = _row_sums(comp_max)
     nothing = unit_max <= 0
     total[scored.unrank] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -153,16 +153,28 @@ def _adjust(adjustment: Adjustment | None, values: FloatArray, method: Method) -
     if adjustment is None:
         return np.zeros(values.shape[0])
     points = np.nan_to_num(score_leaves(adjustment.items, values), nan=0.0)
-    capped: FloatArray = np.minimum(points.sum(axis=1), adjustment.cap)
+    capped: FloatArray = np.minimum(_row_sums(points), adjustment.cap)
     return capped
 
 
-def _one_hot(method: Method, labels: Sequence[str], columns: Sequence[str]) -> FloatArray:
-    matrix = np.zeros((len(labels), len(columns)))
-    position = {c: k for k, c in enumerate(columns)}
-    for j, label in enumerate(labels):
-        matrix[j, position[label]] = 1.0
-    return matrix
+def _groups(labels: Sequence[str], columns: Sequence[str]) -> list[list[int]]:
+    """For each of `columns`, the positions of the leaves labelled with it."""
+    return [[j for j, label in enumerate(labels) if label == column] for column in columns]
+
+
+def _group_sums(values: FloatArray, groups: Sequence[Sequence[int]]) -> FloatArray:
+    """units × groups: each unit's values summed over each group's leaves. Summed exactly
+    (`math.fsum`), not by a matrix product: the order a BLAS kernel adds in depends on the
+    processor, and published scores must be the same to the last digit on every machine."""
+    out = np.zeros((values.shape[0], len(groups)))
+    for k, members in enumerate(groups):
+        for i, row in enumerate(values[:, members]):
+            out[i, k] = math.fsum(row)
+    return out
+
+
+def _row_sums(values: FloatArray) -> FloatArray:
+    return np.array([math.fsum(row) for row in values], dtype=float).reshape(values.shape[0])
 
 
 @dataclass(frozen=True)
@@ -175,10 +187,11 @@ class _Fields:
 
 def _fields(method: Method, scored: _Scored, maxes: FloatArray) -> _Fields:
     codes = [f.code for f in method.criteria]
-    one_hot = _one_hot(method, [method.field_of[leaf.code] for leaf in method.leaves], codes)
-    points = scored.points @ one_hot
-    field_max = (scored.counted * maxes) @ one_hot
-    unranked_missing = (scored.missing @ one_hot > 0) & scored.unrank[:, None]
+    groups = _groups([method.field_of[leaf.code] for leaf in method.leaves], codes)
+    points = _group_sums(scored.points, groups)
+    field_max = _group_sums(scored.counted * maxes, groups)
+    missing = _group_sums(scored.missing.astype(np.float64), groups)
+    unranked_missing = (missing > 0) & scored.unrank[:, None]
     points[unranked_missing] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):
         index = np.where(field_max > 0, 100.0 * points / field_max, np.nan)
