@@ -25,6 +25,7 @@ def kinds(monkeypatch: pytest.MonkeyPatch) -> None:
     add("test.crash", "crash")
     add("test.refuse", "refuse")
     add("test.cancel", "cancelled_midway")
+    add("test.say", "say")
     add("test.chair", "count", action=Action.PERIOD_APPROVE)
 
 

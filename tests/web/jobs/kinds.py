@@ -43,3 +43,24 @@ def positive(params: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(params.get("n"), int) or params["n"] < 1:
         raise ValidationError("n phải là số nguyên dương.")
     return {"n": params["n"]}
+
+
+def say(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
+    """Report and fail in texts kept untranslated, as the worker (always Vietnamese) writes them."""
+    from django.utils.translation import gettext_noop
+
+    from chiso.engine.problems import Problem, Wording
+    from chiso.web.jobs.texts import JobJoin, JobText, ProblemText
+
+    report(1, 2, JobText(gettext_noop("Đang tính lại khối %(block)s"), block="Sở, ban, ngành"))
+    bad = Problem(
+        "INP004",
+        "f.csv row 2, column 'value'",
+        {
+            "value": "x",
+            "criterion": "2.1",
+            "detail": Wording("'x' không phải là số", "'x' is not a number"),
+        },
+    )
+    gone = JobText(gettext_noop("Năm %(year)d không còn kết quả công bố."), year=2024)
+    raise JobError(JobJoin((gone, ProblemText(bad, place_first=True))))

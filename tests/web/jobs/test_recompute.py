@@ -51,8 +51,11 @@ def test_the_year_is_recomputed_block_by_block_and_matches(
     assert job.result["different"] == []
     assert [b["block"] for b in job.result["blocks"]] == ["huyen", "so"]
     html = response.content.decode()
-    assert "Cả 2 khối của năm 2024 tính lại đều khớp" in html
+    assert "Cả 2 khối của năm 2024 tính lại đều khớp" in html and "Đã kiểm tra 2 khối." in html
     assert reverse("public:ranking", args=[2024, "so"]) in html
+    office.cookies["django_language"] = "en"  # the worker wrote it; an English reader reads it
+    english = office.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "2 blocks checked." in english and "Đã kiểm tra" not in english
 
     download = office.get(reverse("jobs:download", args=[job.pk]))
     assert download.status_code == 200

@@ -96,6 +96,11 @@ def test_a_bad_row_in_one_file_stops_every_file(
     # The good reference files did not land either: the store is still empty.
     assert open_store(store_root()) is None
     assert "dòng 3, cột" in page.content.decode()
+    office.cookies["django_language"] = "en"
+    english = office.get(page.request["PATH_INFO"]).content.decode()
+    assert "Nothing imported — the data store is unchanged: 1 of 4 files" in english
+    assert "File ho-so.csv (table dossiers): 3 row(s) with errors:" in english
+    assert "ho-so.csv row 3, column &#x27;unit_code&#x27;" in english and "dòng" not in english
 
 
 def test_the_same_file_again_does_not_duplicate(

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from chiso.web.jobs.texts import text_show
+
 
 class JobState(models.TextChoices):
     QUEUED = "queued", _("Đang chờ")
@@ -22,7 +24,11 @@ ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
 class Job(models.Model):
     """A long task run by the queue's worker: who asked for what, how far it got, what came out.
 
-    `error` is the message users see (Vietnamese, no traceback); the traceback goes to the log.
+    `message` (the progress line) and `error` (why it failed; no traceback, which goes to the
+    log) are kept twice: rendered in Vietnamese, and as their untranslated source in
+    `message_source` and `error_source` (`chiso.web.jobs.texts`), from which `message_text`
+    and `error_text` say them in the reader's language. A row without a source (written before
+    sources were kept, or a plain text) shows the stored text.
     `target` names the object the job works on (``period:2024``), so a page can list "jobs of
     kind K for object X". `dedupe_key` is unique among queued and running jobs: starting the
     same work twice returns the job already under way.
@@ -46,8 +52,10 @@ class Job(models.Model):
     progress_done = models.PositiveBigIntegerField(default=0)
     progress_total = models.PositiveBigIntegerField(null=True, blank=True)
     message = models.CharField(_("thông báo"), max_length=255, blank=True)
+    message_source = models.JSONField(null=True, blank=True, help_text="untranslated message")
     result = models.JSONField(_("kết quả"), default=dict, blank=True)
     error = models.TextField(_("lỗi"), blank=True)
+    error_source = models.JSONField(null=True, blank=True, help_text="untranslated error")
     cancel_requested = models.BooleanField(default=False)
     task_id = models.CharField(max_length=64, blank=True, help_text="the queue's task id")
     created_at = models.DateTimeField(_("thời điểm tạo"), auto_now_add=True)
@@ -78,6 +86,16 @@ class Job(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_STATES
+
+    @property
+    def message_text(self) -> str:
+        """The progress line in the active language."""
+        return text_show(self.message_source, self.message)
+
+    @property
+    def error_text(self) -> str:
+        """Why the job failed, in the active language."""
+        return text_show(self.error_source, self.error)
 
     @property
     def percent(self) -> int | None:

@@ -1,10 +1,10 @@
 """What the queue's worker runs: `job_run(job_id)`, and the hook that catches what it cannot.
 
 `job_run` never lets an ordinary exception escape: it logs the traceback and stores a clean
-Vietnamese message, so the queue records a success either way and never retries a job on its
-own (a retry is the user's decision, with a new job). Two things can still get past it — the
-worker's time limit and a task the worker could not even load — and `job_settled`, the queue's
-result hook, marks the job failed in those cases.
+message (a `JobText`, said in each reader's language), so the queue records a success either
+way and never retries a job on its own (a retry is the user's decision, with a new job). Two
+things can still get past it — the worker's time limit and a task the worker could not even
+load — and `job_settled`, the queue's result hook, marks the job failed in those cases.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext_noop
 from django_q.exceptions import TimeoutException
 
 from chiso.web.jobs.models import Job, JobState
 from chiso.web.jobs.progress import JobCancelled, JobError, Progress
 from chiso.web.jobs.registry import kind_get
 from chiso.web.jobs.services import job_begin, job_settle
+from chiso.web.jobs.texts import JobText
 
 __all__ = ["enqueue", "job_run", "job_settled"]
 
@@ -79,21 +80,28 @@ def job_settled(task: Any) -> None:
     job_settle(job_id, JobState.FAILED, error=_crash_message(job_id))
 
 
-def _crash_message(job_id: int) -> str:
-    return gettext(
-        "Tác vụ gặp lỗi ngoài dự kiến và đã dừng. Chi tiết kỹ thuật đã được ghi vào nhật ký "
-        "máy chủ (tác vụ số %(id)s); hãy báo cho quản trị hệ thống."
-    ) % {"id": job_id}
-
-
-def _timeout_message() -> str:
-    return gettext(
-        "Tác vụ chạy quá thời gian cho phép và đã bị dừng. Hãy chia nhỏ việc cần làm hoặc "
-        "nhờ quản trị hệ thống tăng CHISO_JOB_TIMEOUT."
+def _crash_message(job_id: int) -> JobText:
+    return JobText(
+        gettext_noop(
+            "Tác vụ gặp lỗi ngoài dự kiến và đã dừng. Chi tiết kỹ thuật đã được ghi vào nhật ký "
+            "máy chủ (tác vụ số %(id)s); hãy báo cho quản trị hệ thống."
+        ),
+        id=job_id,
     )
 
 
-def _unqueued_message() -> str:
-    return gettext(
-        "Không gửi được tác vụ vào hàng đợi (máy chủ hàng đợi không trả lời). Hãy thử lại sau."
+def _timeout_message() -> JobText:
+    return JobText(
+        gettext_noop(
+            "Tác vụ chạy quá thời gian cho phép và đã bị dừng. Hãy chia nhỏ việc cần làm hoặc "
+            "nhờ quản trị hệ thống tăng CHISO_JOB_TIMEOUT."
+        )
+    )
+
+
+def _unqueued_message() -> JobText:
+    return JobText(
+        gettext_noop(
+            "Không gửi được tác vụ vào hàng đợi (máy chủ hàng đợi không trả lời). Hãy thử lại sau."
+        )
     )

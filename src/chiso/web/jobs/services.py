@@ -16,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from chiso.web.accounts.policy import Action, can, require
 from chiso.web.audit.services import audit_record
 from chiso.web.jobs.models import ACTIVE_STATES, Job, JobState
 from chiso.web.jobs.registry import kind_get
+from chiso.web.jobs.texts import JobText, Said, text_dump
 
 __all__ = ["job_begin", "job_cancel", "job_settle", "job_start"]
 
@@ -113,34 +114,36 @@ def job_settle(
     state: JobState,
     *,
     result: Any = None,
-    error: str = "",
+    error: Said = "",
     progress: Any = None,
 ) -> Job | None:
     """End a job that is still queued or running as `state`; audited. A job that has already
-    ended is left as it is (None)."""
+    ended is left as it is (None). `error` is a `JobText` or a plain string."""
     with transaction.atomic():
         job = Job.objects.select_for_update().filter(pk=job_id).first()
         if job is None or not job.is_active:
             return None
         if progress is not None:
             job.progress_done, job.progress_total = progress.done, progress.total
-            job.message = progress.message
+            job.message, job.message_source = progress.said
         _settle(job, state, result=result, error=error)
     return job
 
 
-def interrupted_message() -> str:
-    return gettext(
-        "Tác vụ bị gián đoạn vì tiến trình xử lý dừng đột ngột (máy chủ khởi động lại hoặc "
-        "hết bộ nhớ). Hãy chạy lại tác vụ."
+def interrupted_message() -> JobText:
+    return JobText(
+        gettext_noop(
+            "Tác vụ bị gián đoạn vì tiến trình xử lý dừng đột ngột (máy chủ khởi động lại hoặc "
+            "hết bộ nhớ). Hãy chạy lại tác vụ."
+        )
     )
 
 
-def _settle(job: Job, state: JobState, *, result: Any = None, error: str = "") -> None:
+def _settle(job: Job, state: JobState, *, result: Any = None, error: Said = "") -> None:
     old = job.state
     if result is not None:
         job.result = _as_json(result if isinstance(result, dict) else {"value": result})
-    job.error = error
+    job.error, job.error_source = text_dump(error)
     _finish(job, state)
     audit_record(
         actor=job.started_by,
@@ -148,7 +151,7 @@ def _settle(job: Job, state: JobState, *, result: Any = None, error: str = "") -
         target=_target(job),
         old=old,
         new=state,
-        reason=error,
+        reason=job.error,
     )
 
 

@@ -12,10 +12,11 @@ import io
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from chiso.engine import InputError, MethodError
 from chiso.web.jobs.outputs import output_write
+from chiso.web.jobs.texts import JobText
 from chiso.web.publishing.models import Snapshot
 from chiso.web.publishing.services import snapshot_recompute
 
@@ -51,10 +52,10 @@ def snapshots_recompute_year(*, job: Any, params: dict[str, Any], report: Any) -
     for done, pk in enumerate(ids):
         # One snapshot in memory at a time: each holds every leaf of every unit.
         snapshot = Snapshot.objects.select_related("period").get(pk=pk)
-        message = gettext("Đang tính lại khối %(block)s") % {"block": snapshot.block_title}
-        report(done, total, message)
+        block = snapshot.block_title
+        report(done, total, JobText(gettext_noop("Đang tính lại khối %(block)s"), block=block))
         rows.append(_check(snapshot))
-    report(total, total, gettext("Đã kiểm tra %(n)d khối.") % {"n": total})
+    report(total, total, JobText(gettext_noop("Đã kiểm tra %(n)d khối."), n=total))
     different = [row["block"] for row in rows if not row["identical"]]
     return {
         "year": year,

@@ -15,10 +15,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from chiso.web.jobs.models import ACTIVE_STATES, Job
 from chiso.web.jobs.progress import JobError
+from chiso.web.jobs.texts import JobText
 from chiso.web.public.report_files import (
     ReportFile,
     province_report_file,
@@ -65,12 +66,14 @@ def publication_generate(*, job: Any, params: dict[str, Any], report: Any) -> di
     steps = _steps(year, units=bool(params.get("units")))
     sizes: dict[str, int] = {}
     for done, (name, label, make) in enumerate(steps):
-        report(done, len(steps), gettext("Đang tạo %(name)s") % {"name": label})
+        report(done, len(steps), JobText(gettext_noop("Đang tạo %(name)s"), name=label))
         found = make()
         if found is None:
-            raise JobError(gettext("Năm %(year)d không còn kết quả công bố.") % {"year": year})
+            raise JobError(
+                JobText(gettext_noop("Năm %(year)d không còn kết quả công bố."), year=year)
+            )
         sizes[name] = found.path.stat().st_size
-    report(len(steps), len(steps), gettext("Đã tạo xong các tệp công bố."))
+    report(len(steps), len(steps), JobText(gettext_noop("Đã tạo xong các tệp công bố.")))
     year_files = {name: size for name, size in sizes.items() if "/" not in name}
     unit_files = len(sizes) - len(year_files)
     return {"year": year, "files": year_files, "unit_reports": unit_files}

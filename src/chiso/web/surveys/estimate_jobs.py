@@ -4,7 +4,8 @@ Started by the draft page (`chiso.web.surveys.drafts.survey_draft`) when the sur
 ``CHISO_SIPAS_DRAFT_BACKGROUND`` respondents and no kept draft for the options shown. It reads
 and weights the answers as they are when it runs, estimates them with the function publishing
 freezes and keeps the draft under its key; the page, polling, then reloads and reads it.
-Messages are stored in Vietnamese (the worker has no request language).
+Progress lines and errors are stored untranslated and said in each reader's language
+(`chiso.web.jobs.texts`: the worker has no request language).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.web.jobs.progress import JobError
+from chiso.web.jobs.texts import JobText
 from chiso.web.surveys.drafts import (
     Draft,
     draft_key,
@@ -52,9 +55,10 @@ def survey_estimate_run(*, job: Any, params: dict[str, Any], report: Any) -> dic
     """Prepare the answers, estimate them unless that draft is kept already, keep it."""
     survey = _survey(params["survey"])
     if survey is None:
-        raise JobError(_("Cuộc khảo sát số %(pk)s không còn.") % {"pk": params["survey"]})
+        gone = gettext_noop("Cuộc khảo sát số %(pk)s không còn.")
+        raise JobError(JobText(gone, pk=params["survey"]))
     options = _options(params["options"])
-    report(0, STEPS, _("Đang đọc phiếu trả lời và tính trọng số…"))
+    report(0, STEPS, JobText(gettext_noop("Đang đọc phiếu trả lời và tính trọng số…")))
     try:
         prepared = survey_prepared_answers(survey, options)
     except ValidationError as exc:
@@ -67,16 +71,19 @@ def survey_estimate_run(*, job: Any, params: dict[str, Any], report: Any) -> dic
         report(
             1,
             STEPS,
-            _("Đang ước lượng: %(draws)d lần bootstrap trên %(n)d người trả lời…")
-            % {"draws": options.bootstrap, "n": respondents},
+            JobText(
+                gettext_noop("Đang ước lượng: %(draws)d lần bootstrap trên %(n)d người trả lời…"),
+                draws=options.bootstrap,
+                n=respondents,
+            ),
         )
         try:
             estimate = prepared_estimate(survey, options, prepared, names=names)
         except ValidationError as exc:
             raise JobError(" ".join(exc.messages)) from None
-        report(2, STEPS, _("Đang lưu bản nháp…"))
+        report(2, STEPS, JobText(gettext_noop("Đang lưu bản nháp…")))
         draft_write(survey, Draft.of(key, estimate))
-    report(STEPS, STEPS, _("Đã tính xong bản nháp ước lượng."))
+    report(STEPS, STEPS, JobText(gettext_noop("Đã tính xong bản nháp ước lượng.")))
     url = reverse("surveys:estimates", args=[survey.pk])
     return {
         "survey": survey.pk,
