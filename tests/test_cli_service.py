@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -207,8 +208,23 @@ def test_compute_from_a_store(store: Path, calendars: Path) -> None:
         r["indicator"]: (r["numerator"], r["denominator"]) for r in indicators if r["unit"] == "D1"
     }
     assert d1["2.1"] == ("5.0", "8.0") and d1["5.1"] == ("3.0", "5.0")
+    units_of = {r["indicator"]: r["rate_unit"] for r in indicators if r["unit"] == "D1"}
+    assert units_of["2.2"] == "days" and units_of["2.1"] == "percent"
     detail = rows(run(*args, "--procedure").output)
     assert {(r["unit"], r["procedure"]) for r in detail} >= {("D1", "A"), ("P", "2.000815")}
+    assert {r["rate_unit"] for r in detail if r["indicator"] == "2.2"} == {"days"}
+
+
+def test_compute_says_each_indicators_unit(store: Path, calendars: Path) -> None:
+    # 2.2, the average processing time, is in days: not under a "Tỷ lệ (%)" heading.
+    args = ("service", "compute", str(store), "--period", "2026-Q3", "--calendar-dir",
+            str(calendars), "--indicators")  # fmt: skip
+    table = run(*args).output
+    assert "Tỷ lệ (%)" not in table and "Kết quả đo" in table
+    assert re.search(r"Thời gian giải quyết trung bình \(ngày\) .* \d+\.\d\d ngày ", table)
+    assert re.search(r"Tỷ lệ hồ sơ giải quyết đúng hạn .* \d+\.\d\d % ", table)
+    english = run("--lang", "en", *args).output
+    assert re.search(r" \d+\.\d\d days ", english) and "Rate (%)" not in english
 
 
 def test_compute_by_month_and_as_of(store: Path, calendars: Path) -> None:

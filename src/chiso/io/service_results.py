@@ -22,6 +22,7 @@ from rich.table import Table
 
 from chiso.engine.numbers import display
 from chiso.engine.service import ServiceResult
+from chiso.engine.service_measures import MEASURES
 from chiso.engine.service_method import ServiceMethod
 from chiso.io.results import STATUS_LABELS
 
@@ -44,7 +45,8 @@ HEADERS = {
     "procedure": ("Thủ tục", "Procedure"),
     "numerator": ("Tử số", "Numerator"),
     "denominator": ("Mẫu số", "Denominator"),
-    "rate": ("Tỷ lệ (%)", "Rate (%)"),
+    "rate": ("Kết quả đo", "Measured"),
+    "rate_unit": ("Đơn vị đo", "Unit"),
     "points": ("Điểm", "Points"),
     "status": ("Tình trạng", "Status"),
 }
@@ -59,6 +61,7 @@ LEVEL_TEXT = {
     "department": ("Sở, ban, ngành", "Departments"),
     "commune": ("Cấp xã", "Communes"),
 }
+UNIT_TEXT = {"percent": ("%", "%"), "days": ("ngày", "days")}
 _BAND_STYLE = {"xuat_sac": "bold green", "tot": "green", "kha": "yellow", "yeu": "red"}
 
 
@@ -81,6 +84,17 @@ def units_table(method: ServiceMethod, result: ServiceResult) -> pl.DataFrame:
     )
 
 
+def rate_units(method: ServiceMethod) -> pl.DataFrame:
+    """Each indicator's `rate_unit`: what its rate is in — `percent`, or a mean's own unit
+    (`days` for the average processing time)."""
+    return pl.DataFrame(
+        {
+            "indicator": [i.code for i in method.indicators],
+            "rate_unit": [MEASURES[i.measure].unit for i in method.indicators],
+        }
+    )
+
+
 def indicators_table(method: ServiceMethod, result: ServiceResult) -> pl.DataFrame:
     names = result.units.select("period", "unit", "name")
     titles = pl.DataFrame(
@@ -88,7 +102,7 @@ def indicators_table(method: ServiceMethod, result: ServiceResult) -> pl.DataFra
             "indicator": [i.code for i in method.indicators],
             "title": [i.title for i in method.indicators],
         }
-    )
+    ).join(rate_units(method), on="indicator")
     return (
         result.indicators.join(names, on=["period", "unit"], how="left")
         .join(titles, on="indicator", how="left")
@@ -105,8 +119,14 @@ def indicators_table(method: ServiceMethod, result: ServiceResult) -> pl.DataFra
             "points",
             "max",
             "status",
+            "rate_unit",
         )
     )
+
+
+def procedures_table(method: ServiceMethod, result: ServiceResult) -> pl.DataFrame:
+    assert result.procedures is not None, "computed with by_procedure"
+    return result.procedures.join(rate_units(method), on="indicator", how="left")
 
 
 def service_document(method: ServiceMethod, result: ServiceResult) -> dict[str, Any]:
@@ -130,7 +150,7 @@ def service_document(method: ServiceMethod, result: ServiceResult) -> dict[str, 
         "indicators": indicators_table(method, result).to_dicts(),
     }
     if result.procedures is not None:
-        document["procedures"] = result.procedures.to_dicts()
+        document["procedures"] = procedures_table(method, result).to_dicts()
     return document
 
 
@@ -145,8 +165,7 @@ def _shown(method: ServiceMethod, result: ServiceResult, show: str) -> pl.DataFr
     if show == "indicators":
         return indicators_table(method, result)
     if show == "procedures":
-        assert result.procedures is not None, "computed with by_procedure"
-        return result.procedures
+        return procedures_table(method, result)
     return units_table(method, result)
 
 
@@ -179,7 +198,7 @@ def write_service_xlsx(method: ServiceMethod, result: ServiceResult, out: Path, 
         ("Chỉ tiêu" if vi else "Indicators", indicators_table(method, result)),
     ]
     if result.procedures is not None:
-        sheets.append(("Thủ tục" if vi else "Procedures", result.procedures))
+        sheets.append(("Thủ tục" if vi else "Procedures", procedures_table(method, result)))
     book.remove(book.active)
     decimals = (
         "0." + "0" * method.display.points_decimals if method.display.points_decimals else "0"
@@ -286,7 +305,7 @@ def _table(
             out.add_column(text, justify="right", no_wrap=True)
     for row in rows.iter_rows(named=True):
         style = _BAND_STYLE.get(row.get("band") or "", "")
-        out.add_row(*(_cell(method, c, row[c], lang) for c in columns), style=style)
+        out.add_row(*(_cell(method, c, row, lang) for c in columns), style=style)
     return out
 
 
@@ -297,9 +316,13 @@ def _short(column: str, method: ServiceMethod, lang: str) -> str:
     return header(column, method, lang)
 
 
-def _cell(method: ServiceMethod, column: str, value: Any, lang: str) -> str:
+def _cell(method: ServiceMethod, column: str, row: dict[str, Any], lang: str) -> str:
+    value = row[column]
     if value is None:
         return "—"
+    if column == "rate" and row.get("rate_unit") in UNIT_TEXT:  # 96.50 %, 6.71 days
+        number = display(value, method.display.points_decimals, method.display.rounding)
+        return f"{number} {UNIT_TEXT[row['rate_unit']][0 if lang == 'vi' else 1]}"
     if column == "status":
         return STATUS_TEXT[value][0 if lang == "vi" else 1]
     if isinstance(value, float):
