@@ -5,7 +5,8 @@
 - ``service.generate``: the demo's synthetic province into the store;
 - ``service.compute``: every indicator of a period into a snapshot.
 
-Messages are stored in Vietnamese (the worker has no request language).
+Progress lines and errors are stored untranslated and said in each reader's language
+(`chiso.web.jobs.texts`: the worker has no request language).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.engine.problems import MethodError, Problem
 from chiso.engine.service_periods import periods_of
@@ -25,6 +27,7 @@ from chiso.io.dossier_store import StoreConflict, StoreError, open_store
 from chiso.io.dossiers import IMPORTABLE
 from chiso.web.audit.services import audit_record
 from chiso.web.jobs.progress import JobError
+from chiso.web.jobs.texts import JobJoin, JobText, ProblemText, Said
 from chiso.web.services.compute import ComputeError, compute
 from chiso.web.services.services import STORE_TARGET, snapshot_create
 from chiso.web.services.store import (
@@ -57,11 +60,9 @@ def upload_params(params: dict[str, Any]) -> dict[str, Any]:
 def store_import(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
     uploads = [Upload(f["table"], Path(f["path"]), f["name"]) for f in params["files"]]
 
-    def say(upload: Upload) -> str:
-        return _("Đang kiểm tra tệp %(name)s (bảng %(table)s)…") % {
-            "name": upload.name,
-            "table": upload.table,
-        }
+    def say(upload: Upload) -> JobText:
+        checking = gettext_noop("Đang kiểm tra tệp %(name)s (bảng %(table)s)…")
+        return JobText(checking, name=upload.name, table=upload.table)
 
     try:
         outcome = import_uploads(store_root(), uploads, report, say)
@@ -69,10 +70,13 @@ def store_import(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, 
         raise JobError(rejected_message(exc.outcome)) from None
     except StoreConflict:
         raise JobError(
-            _("Kho dữ liệu vừa được ghi bởi một lần nhập khác; hãy tải lên lại.")
+            JobText(
+                gettext_noop("Kho dữ liệu vừa được ghi bởi một lần nhập khác; hãy tải lên lại.")
+            )
         ) from None
     except StoreError as exc:
-        raise JobError(_("Không dùng được kho dữ liệu hồ sơ: %(e)s") % {"e": exc}) from None
+        unusable = gettext_noop("Không dùng được kho dữ liệu hồ sơ: %(e)s")
+        raise JobError(JobText(unusable, e=str(exc))) from None
     finally:
         _remove_uploads(uploads)
     result = import_result(outcome)
@@ -111,22 +115,23 @@ def import_result(outcome: UploadOutcome) -> dict[str, Any]:
     }
 
 
-def rejected_message(outcome: UploadOutcome) -> str:
-    """Every rejected file with its bad rows, one per line, in Vietnamese."""
-    lines = [
-        _("Không nhập gì — kho dữ liệu giữ nguyên: %(n)d/%(total)d tệp có lỗi.")
-        % {"n": len(outcome.rejected), "total": len(outcome.rejected) + len(outcome.reports)}
-    ]
+def rejected_message(outcome: UploadOutcome) -> JobJoin:
+    """Every rejected file with its bad rows, one per line."""
+    rejected, total = len(outcome.rejected), len(outcome.rejected) + len(outcome.reports)
+    nothing = gettext_noop("Không nhập gì — kho dữ liệu giữ nguyên: %(n)d/%(total)d tệp có lỗi.")
+    lines: list[Said] = [JobText(nothing, n=rejected, total=total)]
     for upload, problems, bad_rows in outcome.rejected:
-        header = _("Tệp %(name)s (bảng %(table)s)") % {"name": upload.name, "table": upload.table}
+        file = gettext_noop("Tệp %(name)s (bảng %(table)s)")
+        header: list[Said] = [JobText(file, name=upload.name, table=upload.table)]
         if bad_rows:
-            header += _(": %(n)d dòng lỗi") % {"n": bad_rows}
-        lines.append(header + ":")
-        lines += [f"• {_line(p)}" for p in problems]
+            header.append(JobText(gettext_noop(": %(n)d dòng lỗi"), n=bad_rows))
+        lines.append(JobJoin((*header, ":"), sep=""))
+        lines += [JobJoin(("• ", ProblemText(p, place_first=True)), sep="") for p in problems]
     if len(lines) > MAX_LINES:
         hidden = len(lines) - MAX_LINES
-        lines = [*lines[:MAX_LINES], _("… và %(n)d dòng nữa.") % {"n": hidden}]
-    return "\n".join(lines)
+        more = JobText(gettext_noop("… và %(n)d dòng nữa."), n=hidden)
+        lines = [*lines[:MAX_LINES], more]
+    return JobJoin(tuple(lines))
 
 
 def _line(problem: Problem) -> str:
@@ -183,7 +188,7 @@ def store_generate(*, job: Any, params: dict[str, Any], report: Any) -> dict[str
     from chiso.io.synthetic_store import write_synthetic
     from chiso.web.services.synthetic import DemoSpec, demo_data
 
-    report(0, 2, _("Đang sinh dữ liệu tổng hợp…"))
+    report(0, 2, JobText(gettext_noop("Đang sinh dữ liệu tổng hợp…")))
     spec = DemoSpec(
         dossiers=params["dossiers"],
         year=params["year"],
@@ -194,8 +199,9 @@ def store_generate(*, job: Any, params: dict[str, Any], report: Any) -> dict[str
     try:
         version = write_synthetic(data, store_root())
     except StoreError as exc:
-        raise JobError(_("Không ghi được kho dữ liệu hồ sơ: %(e)s") % {"e": exc}) from None
-    report(2, 2, _("Đã sinh dữ liệu tổng hợp."))
+        unwritable = gettext_noop("Không ghi được kho dữ liệu hồ sơ: %(e)s")
+        raise JobError(JobText(unwritable, e=str(exc))) from None
+    report(2, 2, JobText(gettext_noop("Đã sinh dữ liệu tổng hợp.")))
     result = {
         "version": version.name,
         "synthetic": True,
@@ -237,31 +243,32 @@ def compute_params(params: dict[str, Any]) -> dict[str, Any]:
 def snapshot_compute(*, job: Any, params: dict[str, Any], report: Any) -> dict[str, Any]:
     as_of = dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
     says = {
-        "month": _("Đang tính các chỉ tiêu theo tháng…"),
-        "quarter": _("Đang tính các chỉ tiêu theo quý…"),
-        "year": _("Đang tính các chỉ tiêu cả năm…"),
-        "procedures": _("Đang tính theo từng thủ tục…"),
-        "overdue": _("Đang lập danh sách hồ sơ trễ hạn…"),
-        "done": _("Đang lưu kết quả…"),
+        "month": gettext_noop("Đang tính các chỉ tiêu theo tháng…"),
+        "quarter": gettext_noop("Đang tính các chỉ tiêu theo quý…"),
+        "year": gettext_noop("Đang tính các chỉ tiêu cả năm…"),
+        "procedures": gettext_noop("Đang tính theo từng thủ tục…"),
+        "overdue": gettext_noop("Đang lập danh sách hồ sơ trễ hạn…"),
+        "done": gettext_noop("Đang lưu kết quả…"),
     }
     steps = [0]
 
     def step(done: int, total: int, stage: str) -> None:
         steps[0] = total + 1  # the last step saves the snapshot
-        report(done, total + 1, says[stage])
+        report(done, total + 1, JobText(says[stage]))
 
     if open_store(store_root()) is None:
-        raise JobError(
-            _("Kho dữ liệu hồ sơ chưa có dữ liệu: hãy tải lên các tệp hoặc sinh dữ liệu tổng hợp.")
+        empty = gettext_noop(
+            "Kho dữ liệu hồ sơ chưa có dữ liệu: hãy tải lên các tệp hoặc sinh dữ liệu tổng hợp."
         )
+        raise JobError(JobText(empty))
     try:
         computation = compute(store_root(), params["spec"], as_of, step)
-    except ComputeError as exc:
-        raise JobError("\n".join(p.render("vi") for p in exc.problems)) from None
-    except (StoreError, MethodError) as exc:
+    except (ComputeError, MethodError) as exc:
+        raise JobError(JobJoin(tuple(ProblemText(p) for p in exc.problems))) from None
+    except StoreError as exc:
         raise JobError(str(exc)) from None
     snapshot = snapshot_create(computation=computation, by=job.started_by)
-    report(steps[0], steps[0], _("Đã lưu kết quả #%(id)d.") % {"id": snapshot.pk})
+    report(steps[0], steps[0], JobText(gettext_noop("Đã lưu kết quả #%(id)d."), id=snapshot.pk))
     return {
         "snapshot": snapshot.pk,
         "spec": snapshot.spec,
