@@ -1,10 +1,20 @@
 """URL map: the public site at the root, staff pages under /quan-ly/, Django admin under /admin/."""
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon (resolved
+    per request, so that a hashed static storage's manifest is read when it exists)."""
+    return HttpResponsePermanentRedirect(static("chiso/favicon.svg"))
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon),
     path("tai-khoan/", include("chiso.web.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("quan-ly/nhat-ky/", include("chiso.web.audit.urls")),
