@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -137,7 +138,8 @@ def test_a_good_file_lands_in_the_store(store: Path, tmp_path: Path) -> None:
     assert described["received_at"] == "TIMESTAMP" and described["synced"] == "BOOLEAN"
     manifest = open_store(store).manifest  # type: ignore[union-attr]
     assert manifest["imports"][-1]["sha256"] == report.sha256
-    assert manifest["tables"]["dossiers"] == {"rows": 2}
+    assert manifest["tables"]["dossiers"]["rows"] == 2
+    assert manifest["tables"]["dossiers"]["hashed_by"] == duckdb.__version__
 
 
 # Bad rows, each with its place ----------------------------------------------------------------
