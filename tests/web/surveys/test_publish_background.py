@@ -183,6 +183,9 @@ def test_a_failed_publication_publishes_nothing_and_says_so(
     page = client.get(page_url(survey), QUICK).content.decode()
     assert f"Lần công bố trước (tác vụ #{job.pk}) không thành, chưa công bố gì" in page
     assert f"{survey.pk}/uoc-luong/cong-bo/" in page
+    client.cookies["django_language"] = "en"  # the worker's message, in the reader's language
+    english = client.get(page_url(survey), QUICK).content.decode()
+    assert f"(job no. {job.pk})" in english and "tác vụ số" not in english
     monkeypatch.undo()
     assert client.post(f"{page_url(survey)}cong-bo/", post)["Location"] == page_url(survey)
     assert SipasSnapshot.objects.filter(year=survey.year).count() == 1

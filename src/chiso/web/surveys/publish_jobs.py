@@ -11,7 +11,8 @@ the answers the chair saw, the chair's permission), estimates, keeps the draft a
 in one transaction (`chiso.web.publishing.sipas.sipas_publish`): on an error or a cancel
 nothing is published. Its last progress report comes before the publication, so a cancel
 asked for once publishing has begun does not leave a published year under a cancelled job.
-Messages are stored in Vietnamese (the worker has no request language).
+Progress lines and errors are stored untranslated and said in each reader's language
+(`chiso.web.jobs.texts`: the worker has no request language).
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from chiso.web.jobs.models import Job, JobState
 from chiso.web.jobs.progress import JobError
 from chiso.web.jobs.services import job_start
+from chiso.web.jobs.texts import JobText
 from chiso.web.surveys.estimate_jobs import estimate_params
 from chiso.web.surveys.estimates import EstimateOptions
 from chiso.web.surveys.models import Survey
@@ -81,12 +84,13 @@ def survey_publish_run(*, job: Any, params: dict[str, Any], report: Any) -> dict
     """Check, estimate unless the draft is kept by now, keep it, publish."""
     survey = Survey.objects.filter(pk=params["survey"]).first()
     if survey is None:
-        raise JobError(_("Cuộc khảo sát số %(pk)s không còn.") % {"pk": params["survey"]})
+        gone = gettext_noop("Cuộc khảo sát số %(pk)s không còn.")
+        raise JobError(JobText(gone, pk=params["survey"]))
     # Checked by `publish_params` when the job was started.
     options = EstimateOptions(
         **{**params["options"], "margins": tuple(params["options"]["margins"])}
     )
-    report(0, STEPS, _("Đang đọc phiếu trả lời và tính trọng số…"))
+    report(0, STEPS, JobText(gettext_noop("Đang đọc phiếu trả lời và tính trọng số…")))
     with _refusals():
         publication = survey_publication(
             survey=survey,
@@ -99,16 +103,16 @@ def survey_publish_run(*, job: Any, params: dict[str, Any], report: Any) -> dict
         report(
             1,
             STEPS,
-            _("Đang ước lượng: %(draws)d lần bootstrap trên %(n)d người trả lời…")
-            % {
-                "draws": options.bootstrap,
-                "n": publication.prepared.frame["respondent"].n_unique(),
-            },
+            JobText(
+                gettext_noop("Đang ước lượng: %(draws)d lần bootstrap trên %(n)d người trả lời…"),
+                draws=options.bootstrap,
+                n=publication.prepared.frame["respondent"].n_unique(),
+            ),
         )
         with _refusals():
             publication = survey_publication_estimate(publication)
     # The last report: a cancel asked for after it no longer stops the publication.
-    report(STEPS, STEPS, _("Đang công bố kết quả…"))
+    report(STEPS, STEPS, JobText(gettext_noop("Đang công bố kết quả…")))
     with _refusals():
         snapshot = survey_publication_publish(publication=publication, by=job.started_by)
     return {
@@ -129,6 +133,7 @@ def _refusals() -> Iterator[None]:
     except ValidationError as exc:
         raise JobError(" ".join(exc.messages)) from None
     except PermissionDenied as exc:
-        raise JobError(
-            _("Người bắt đầu tác vụ không còn quyền công bố kết quả SIPAS: %(why)s") % {"why": exc}
-        ) from None
+        no_right = gettext_noop(
+            "Người bắt đầu tác vụ không còn quyền công bố kết quả SIPAS: %(why)s"
+        )
+        raise JobError(JobText(no_right, why=str(exc))) from None
