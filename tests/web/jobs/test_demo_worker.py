@@ -27,7 +27,8 @@ from typing import Any
 import pytest
 
 PASSWORD = "chiso-demo-2024"
-START_TIMEOUT = 300  # the demo seeds three years first; on a busy two-core machine that took over 120 s
+# the demo seeds three years first; on a busy two-core machine that took over 120 s
+START_TIMEOUT = 300
 JOB_TIMEOUT = 90
 
 
