@@ -125,6 +125,9 @@ def test_bad_scores_are_reported_with_row_and_column(tmp_path: Path):
     assert "INP003 scores.csv row 3, column 'value': unknown criterion 'C'" in result.output
     assert "INP002 scores.csv row 4, column 'value': unknown unit 'Z'" in result.output
     assert "row 5" in result.output and "4 error(s) — nothing computed." in result.output
+    vietnamese = run("compute", "vinhphuc-2019", str(scores), "--units", str(units))
+    assert "INP003 scores.csv dòng 3, cột 'value'" in vietnamese.output
+    assert "row" not in vietnamese.output and "column" not in vietnamese.output
 
 
 def test_missing_columns_and_unknown_method(tmp_path: Path):

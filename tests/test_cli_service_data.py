@@ -114,7 +114,7 @@ def test_import_then_reimport_then_refuse(tmp_path: Path) -> None:
     frame.write_csv(bad)
     refused = run("service", "import", str(bad), "--table", "dossiers", "--store", store)
     assert refused.exit_code == 3
-    assert "DOS007 bad.csv row 2, column 'unit_code'" in refused.output
+    assert "DOS007 bad.csv dòng 2, cột 'unit_code'" in refused.output
     assert "DOS007: tổng cộng 300 (liệt kê 20)" in refused.output
     assert "không nhập gì, kho giữ nguyên" in refused.output
 

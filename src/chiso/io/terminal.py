@@ -29,7 +29,7 @@ def print_problems(console: Console, problems: Iterable[Problem], lang: str) -> 
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
         console.print(
-            f"[{style}]{problem.code}[/] {problem.where}: {problem.message(lang)}",
+            f"[{style}]{problem.code}[/] {problem.place(lang)}: {problem.message(lang)}",
             highlight=False,
             markup=True,
             soft_wrap=True,
