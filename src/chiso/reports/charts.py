@@ -390,10 +390,17 @@ def _lines(
 
 
 def sipas_spec(
-    rows: Sequence[Mapping[str, Any]], *, title: str, level: float = 0.95, decimals: int = 2
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    level: float = 0.95,
+    decimals: int = 2,
+    words: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Each factor's satisfaction estimate (point) and interval (bar): rows of
-    {factor, estimate, low, high, n}, in the order given."""
+    """Each factor's (or unit's) satisfaction estimate (point) and interval (bar): rows of
+    {factor, estimate, low, high, n}, in the order given. A row with ``ranked: False`` (a unit
+    below the minimum sample) gets a hollow point, and the subtitle says what that means.
+    `words` replaces the subtitle, description or axis title (another language)."""
     data = [
         {
             "order": i,
@@ -402,10 +409,12 @@ def sipas_spec(
             "low": plotted(r["low"] if r.get("low") is not None else r["estimate"]),
             "high": plotted(r["high"] if r.get("high") is not None else r["estimate"]),
             "text": text_of(r["estimate"], decimals, "half_up"),
+            **({"ranked": bool(r["ranked"])} if "ranked" in r else {}),
         }
         for i, r in enumerate(rows)
         if r.get("estimate") is not None
     ]
+    hollow = any(not r.get("ranked", True) for r in data)
     low = min((r["low"] for r in data), default=0.0)
     floor = max(0.0, math.floor(low / 10.0) * 10.0)
     x = {"type": "quantitative", "scale": {"domain": [floor, 100]}}
@@ -417,11 +426,28 @@ def sipas_spec(
         "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
     }
     percent = round(100 * level)
+    subtitle = f"Điểm: ước lượng; vạch ngang: khoảng tin cậy {percent} %"
+    if hollow:
+        subtitle += "; điểm rỗng: chưa đủ mẫu để xếp hạng"
+    text = {
+        "subtitle": subtitle,
+        "description": f"Biểu đồ điểm và khoảng: chỉ số hài lòng (%) của {len(data)} mục với "
+        f"khoảng tin cậy {percent} %; n là số phiếu.",
+        "axis": "Chỉ số hài lòng (%)",
+        **(words or {}),
+    }
+    point: dict[str, Any] = {"type": "point", "filled": True, "size": 60, "color": "#2b6cb0"}
+    point_encoding: dict[str, Any] = {"x": {**x, "field": "estimate"}}
+    if hollow:
+        point = {**point, "strokeWidth": 1.5}
+        point_encoding["fill"] = {
+            "condition": {"test": "datum.ranked", "value": "#2b6cb0"},
+            "value": "white",
+        }
     return _spec(
         title,
-        f"Điểm: ước lượng; vạch ngang: khoảng tin cậy {percent} %",
-        f"Biểu đồ điểm và khoảng: chỉ số hài lòng (%) của {len(data)} mục với khoảng tin cậy "
-        f"{percent} %; n là số phiếu.",
+        text["subtitle"],
+        text["description"],
         width=PLOT_WIDTH,
         height={"step": 22},
         data={"values": data},
@@ -430,14 +456,11 @@ def sipas_spec(
             {
                 "mark": {"type": "rule", "color": MUTED, "strokeWidth": 2},
                 "encoding": {
-                    "x": {**x, "field": "low", "title": "Chỉ số hài lòng (%)"},
+                    "x": {**x, "field": "low", "title": text["axis"]},
                     "x2": {"field": "high"},
                 },
             },
-            {
-                "mark": {"type": "point", "filled": True, "size": 60, "color": "#2b6cb0"},
-                "encoding": {"x": {**x, "field": "estimate"}},
-            },
+            {"mark": point, "encoding": point_encoding},
             {
                 "mark": {"type": "text", "align": "left", "dx": 6, "baseline": "middle"},
                 "encoding": {"x": {**x, "field": "high"}, "text": {"field": "text"}},

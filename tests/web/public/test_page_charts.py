@@ -30,14 +30,15 @@ def title(chart: ET.Element) -> str:
     return found.text
 
 
-def marks(chart: ET.Element, kind: str) -> list[ET.Element]:
-    """The drawn items of Vega's `kind` marks (rect: heatmap cells; line: one path per unit)."""
+def marks(chart: ET.Element, kind: str, element: str = "path") -> list[ET.Element]:
+    """The drawn items of Vega's `kind` marks (rect: heatmap cells; line: one path per unit;
+    symbol: a point; rule: a `line` element each)."""
     groups = [
         g
         for g in chart.iter(f"{SVG}g")
         if f"mark-{kind}" in (c := g.get("class", "")) and "role-mark" in c
     ]
-    return [p for g in groups for p in g.findall(f"{SVG}path")]
+    return [p for g in groups for p in g.findall(f"{SVG}{element}")]
 
 
 def test_the_block_page_has_the_ranking_heatmap_and_slope(client: Client, two_years: Any) -> None:
@@ -86,3 +87,60 @@ def test_english_pages_take_the_chart_texts_from_the_catalogue(
     assert all(
         e != v and "Khối sở, ban, ngành" in e for e, v in zip(english, vietnamese, strict=True)
     )
+
+
+# --- SIPAS ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sipas_2024(chair: Any) -> Any:
+    """2024's SIPAS from the example answers (42, 40 and 38 respondents), the last unit below
+    the minimum sample."""
+    from chiso.io.answers import read_answers
+    from chiso.io.questionnaire_files import load_questionnaire, resolve_questionnaire
+    from chiso.web.publishing.sipas import sipas_publish
+    from tests.web.public.test_reports import SIPAS_ANSWERS
+
+    path = resolve_questionnaire("service-user-2024")
+    answers = read_answers(SIPAS_ANSWERS, load_questionnaire(path), None)
+    names = {u: f"UBND {u.title()}" for u in answers["unit"].unique()}
+    return sipas_publish(
+        year=2024,
+        title="Khảo sát SIPAS năm 2024",
+        questionnaire_yaml=path.read_text(encoding="utf-8"),
+        answers=answers,
+        names=names,
+        seed=9,
+        bootstrap=200,
+        min_sample=39,
+        by=chair,
+    )
+
+
+def test_the_sipas_page_draws_the_reports_interval_spec(client: Client, sipas_2024: Any) -> None:
+    from chiso.web.public.report_files import province_sipas
+
+    html = client.get("/2024/sipas/").content.decode()
+    [chart] = figures(html)
+    assert title(chart) == "SIPAS năm 2024: chỉ số và khoảng tin cậy"
+    units = sipas_2024.document["units"]
+    shown = [u for u in units if u["overall"] is not None]
+    assert len(marks(chart, "symbol")) == len(shown)  # a point per unit with an estimate
+    assert len(marks(chart, "rule", "line")) == len(shown)  # and its interval
+    # A unit below the minimum sample has a hollow point, and the chart says what that means.
+    unranked = [u for u in shown if not u["ranked"]]
+    assert unranked
+    fills = [p.get("fill") for p in marks(chart, "symbol")]
+    assert fills.count("white") == len(unranked)
+    assert "điểm rỗng: chưa đủ mẫu để xếp hạng" in ET.tostring(chart, encoding="unicode")
+    # The shared spec, with the very rows the province report plots: one chart, one look.
+    rows = province_sipas(sipas_2024)
+    assert rows is not None
+    spec = charts.sipas_spec(rows, title="SIPAS năm 2024: chỉ số và khoảng tin cậy")
+    assert charts.render_svg(spec) in html
+
+
+def test_the_sipas_chart_speaks_english_on_english_pages(client: Client, sipas_2024: Any) -> None:
+    client.cookies["django_language"] = "en"
+    [chart] = figures(client.get("/2024/sipas/").content.decode())
+    assert "năm" not in title(chart) and "2024" in title(chart)

@@ -2,7 +2,8 @@
 the server — the very specs the PDF and Word reports embed, with no JavaScript in the browser.
 A page renders them only when its cached fragment is missing (once per snapshot and language):
 the ranking's bars, the field heatmap and the year-over-year slope on a block's page, the
-index across the years on a unit's page. On English pages the titles, descriptions and axis
+index across the years on a unit's page, the units' satisfaction with its intervals on the SIPAS
+page (and the survey's draft page). On English pages the titles, descriptions and axis
 titles are translated; names and band labels come from the published data."""
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from chiso.reports.charts import (
     history_spec,
     ranking_spec,
     render_svg,
+    sipas_spec,
     slope_spec,
 )
+from chiso.web.public.sipas_display import interval_rows
 
 
 def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) -> SafeString:
@@ -101,3 +104,27 @@ def history_chart(document: Mapping[str, Any]) -> SafeString:
             "axis": gettext("Chỉ số (%%)") % {},
         }
     return mark_safe(render_svg(history_spec(document, words=words)))
+
+
+def sipas_chart(document: Mapping[str, Any], *, title: str) -> SafeString:
+    """A SIPAS document's units: each one's index (point; hollow when not ranked) and its
+    interval, in the document's order — the province report's SIPAS chart. `title` comes
+    from the page, in the interface language."""
+    level = float(document["about"]["level"])
+    words = None
+    if get_language() != "vi":
+        percent = round(100 * level)
+        words = {
+            "subtitle": gettext("Điểm: ước lượng; vạch ngang: khoảng tin cậy %(level)s %%")
+            % {"level": percent},
+            "description": gettext(
+                "Biểu đồ điểm và khoảng: chỉ số hài lòng (%%) của từng đơn vị với khoảng tin "
+                "cậy %(level)s %%; n là số phiếu."
+            )
+            % {"level": percent},
+            "axis": gettext("Chỉ số hài lòng (%%)") % {},
+        }
+        if any(not u["ranked"] for u in document["units"] if u["overall"] is not None):
+            words["subtitle"] += gettext("; điểm rỗng: chưa đủ mẫu để xếp hạng")
+    spec = sipas_spec(interval_rows(document["units"]), title=title, level=level, words=words)
+    return mark_safe(render_svg(spec))

@@ -33,6 +33,7 @@ from chiso.io.method_files import parse_yaml
 from chiso.reports import province_report, render_docx, render_pdf, unit_report
 from chiso.reports.model import Report
 from chiso.web.public.documents import unit_document
+from chiso.web.public.sipas_display import interval_rows
 from chiso.web.publishing.downloads import publication_document
 from chiso.web.publishing.models import SipasSnapshot, Snapshot
 from chiso.web.publishing.selectors import (
@@ -43,7 +44,7 @@ from chiso.web.publishing.selectors import (
 )
 
 # Bump when a report's content or look changes: files of the old version are not reused.
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
 WRITERS: dict[str, Callable[[Report], bytes]] = {"pdf": render_pdf.write, "docx": render_docx.write}
@@ -243,11 +244,7 @@ def province_sipas(sipas: SipasSnapshot | None) -> list[dict[str, Any]] | None:
     """Each unit's overall SIPAS estimate, in the published order, if published."""
     if sipas is None:
         return None
-    return [
-        {"factor": u["name"], "estimate": u["overall"], **{k: u[k] for k in ("low", "high", "n")}}
-        for u in sipas.document["units"]
-        if u["overall"] is not None
-    ] or None
+    return interval_rows(sipas.document["units"]) or None
 
 
 def _level(sipas: SipasSnapshot | None) -> float:

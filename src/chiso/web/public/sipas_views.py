@@ -3,15 +3,18 @@ its `.json`/`.csv` twins — read from the frozen `SipasSnapshot` document only.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from chiso.io.sipas_document import sipas_csv_rows
+from chiso.web.public.charts import sipas_chart
 from chiso.web.public.display import number
-from chiso.web.public.sipas_display import channel_table, interval_chart, ranking_rows
+from chiso.web.public.sipas_display import channel_table, ranking_rows
 from chiso.web.publishing.selectors import sipas_snapshot_of
 from chiso.web.twins import csv_response, json_response
 
@@ -48,7 +51,14 @@ def _context(document: dict[str, Any], snapshot: Any) -> dict[str, Any]:
         "published_at": snapshot.published_at,
         "rows": rows,
         "factors": factors,
-        "chart": interval_chart(units),
+        # Drawn only when the cached fragment is missing: the template calls it.
+        "chart_svg": partial(
+            sipas_chart,
+            document,
+            title=_("SIPAS năm %(year)s: chỉ số và khoảng tin cậy") % {"year": snapshot.year},
+        ),
+        # A published snapshot never changes: its chart is drawn once per language.
+        "cache_key": f"{snapshot.pk}:{snapshot.answers_hash}:{snapshot.published_at.isoformat()}",
         "channels": channel_table(document["channels"], names, DECIMALS),
         "level_percent": round(100 * document["about"]["level"]),
         "links": {"json": f"/{snapshot.year}/sipas.json", "csv": f"/{snapshot.year}/sipas.csv"},

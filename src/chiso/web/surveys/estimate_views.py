@@ -10,6 +10,7 @@ shown — the answers' hash guards against responses that arrived in between.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -26,13 +27,9 @@ from chiso.web.accounts import policy
 from chiso.web.accounts.policy import Action
 from chiso.web.jobs.models import Job
 from chiso.web.jobs.selectors import job_visible
+from chiso.web.public.charts import sipas_chart
 from chiso.web.public.display import number
-from chiso.web.public.sipas_display import (
-    channel_table,
-    interval_chart,
-    interval_text,
-    ranking_rows,
-)
+from chiso.web.public.sipas_display import channel_table, interval_text, ranking_rows
 from chiso.web.publishing.selectors import sipas_snapshot_of
 from chiso.web.surveys import drafts, forms, publish_jobs, results
 from chiso.web.surveys.estimates import margin_label, prepared_names, survey_prepared_answers
@@ -199,7 +196,13 @@ def _draft(questionnaire: Questionnaire, estimate: drafts.Draft) -> dict[str, An
         "doc": document,
         "nodes": nodes,
         "rows": rows,
-        "chart": interval_chart(document["units"]),
+        # Drawn only when the cached fragment is missing (a kept draft never changes).
+        "chart_svg": partial(
+            sipas_chart,
+            document,
+            title=_("Chỉ số hài lòng và khoảng tin cậy của từng đơn vị (bản nháp)"),
+        ),
+        "chart_key": estimate.key,
         "items": _items(questionnaire, estimate, names),
         "channels": channel_table(document["channels"], names, DECIMALS),
         "weights": _weight_rows(estimate.weights or [], names),
