@@ -84,7 +84,7 @@ class Settings:
     pandas_repeats: int = 3
     pandas_repeats_large: int = 1
     pandas_seconds: float = 1800.0  # cap on one pandas run
-    pandas_memory: int = 12 * GIB  # cap on the pandas process's resident memory
+    pandas_memory: int = 16 * GIB  # cap on the pandas process's resident memory (10M needs 11–13)
     threads: int = len(os.sched_getaffinity(0))
     memory_limit: str | None = None  # DuckDB's memory_limit (None: its default, 80 % of RAM)
     tight_memory: str | None = "1GB"  # one more DuckDB run at the largest size with this limit
