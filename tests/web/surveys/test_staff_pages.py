@@ -14,7 +14,7 @@ from django.test import Client
 from chiso.web.accounts.models import Role
 from chiso.web.surveys.models import Draw, Outcome, SampleMember, Survey, Token
 from tests.web.factories import RoleAssignmentFactory
-from tests.web.surveys.helpers import collecting_survey, frame_csv, full_answers
+from tests.web.surveys.helpers import collecting_survey, frame_csv, full_answers, questionnaire_yaml
 
 pytestmark = pytest.mark.db
 
@@ -164,3 +164,40 @@ def test_no_public_page_shows_contact_data(admin: Any, units: Any, tmp_path: Pat
     for page in pages:
         html = page.content.decode()
         assert not any(value in html for value in personal)
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        (
+            "en",
+            ["unknown key &#x27;extra_key&#x27;", "satisfied value 9 is not on the scale"],
+            ["khóa không được hỗ trợ", "không có trong thang đo"],
+        ),
+        (
+            "vi",
+            ["khóa không được hỗ trợ &#x27;extra_key&#x27;", "9 không có trong thang đo"],
+            ["unknown key", "is not on the scale"],
+        ),
+    ],
+)
+def test_a_broken_questionnaire_s_problems_are_said_in_the_reader_s_language(
+    admin: Any, language: str, said: list[str], not_said: list[str]
+) -> None:
+    broken = (
+        questionnaire_yaml()
+        .replace("format: chiso.questionnaire/1", "format: chiso.questionnaire/1\nextra_key: 1")
+        .replace("satisfied: [4, 5]", "satisfied: [4, 9]")
+    )
+    client = _client(admin)
+    client.cookies["django_language"] = language
+    upload = io.BytesIO(broken.encode())
+    upload.name = "phieu.yaml"
+    response = client.post(
+        "/quan-ly/khao-sat/", {"title": "SIPAS 2025", "year": 2025, "upload": upload}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not Survey.objects.exists()
+    assert "SIP002" in page and "SIP021" in page
+    assert [s for s in said if s not in page] == []
+    assert [s for s in not_said if s in page] == []

@@ -194,3 +194,53 @@ def test_other_roles_may_not_set_up_a_period(
     response = getattr(client, verb)(url, posted if verb == "post" else None)
     assert response.status_code == 403
     assert Period.objects.count() == 1 and not PeriodMethod.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        (
+            "en",
+            ["<td>criterion 1</td>", "unknown key &#x27;extra_key&#x27;", "max must be above 0"],
+            ["tiêu chí 1", "khóa không được hỗ trợ", "điểm tối đa phải lớn hơn 0"],
+        ),
+        (
+            "vi",
+            ["<td>tiêu chí 1</td>", "khóa không được hỗ trợ", "điểm tối đa phải lớn hơn 0"],
+            ["criterion 1", "unknown key", "max must be above 0"],
+        ),
+    ],
+)
+def test_a_broken_method_s_problems_are_said_in_the_reader_s_language(
+    client: Any,
+    admin_user: Any,
+    draft: Period,
+    method_yaml: str,
+    language: str,
+    said: list[str],
+    not_said: list[str],
+) -> None:
+    broken = method_yaml.replace("max: 10", "max: -10", 1).replace(
+        "format: chiso.method/1", "format: chiso.method/1\nextra_key: 1", 1
+    )
+    client.force_login(admin_user)
+    client.cookies["django_language"] = language
+    page = text(client.post(method_url("so"), {"so-file": yaml_file(broken)}))
+    assert [s for s in said if s not in page] == []
+    assert [s for s in not_said if s in page] == []
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("en", "<td>line 2, column 1</td>", "dòng 2"),
+        ("vi", "<td>dòng 2, cột 1</td>", "line 2"),
+    ],
+)
+def test_unreadable_yaml_is_placed_in_the_reader_s_language(
+    client: Any, admin_user: Any, draft: Period, language: str, said: str, not_said: str
+) -> None:
+    client.force_login(admin_user)
+    client.cookies["django_language"] = language
+    page = text(client.post(method_url("so"), {"so-file": yaml_file("id: [x\n")}))
+    assert "<code>PAR000</code>" in page and said in page and not_said not in page

@@ -25,7 +25,7 @@ from django.utils import timezone
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from chiso.engine import InputError, ScoreRow, check_method, content_hash
-from chiso.engine.problems import errors_only, place
+from chiso.engine.problems import Problem, errors_only, place
 from chiso.engine.reading import InputValueError
 from chiso.io.method_files import parse_yaml
 from chiso.io.standard_errors import survey_standard_errors
@@ -60,6 +60,7 @@ from chiso.web.evaluations.workflow import (
     require_self_assessment_open,
     require_state,
 )
+from chiso.web.i18n import active_language
 from chiso.web.units.selectors import engine_units, units_of_block
 
 S = PeriodState
@@ -120,13 +121,15 @@ def _method_data(method_yaml: str) -> Any:
         data = parse_yaml(method_yaml)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else "tệp"
-        raise ValidationError(f"PAR000 {where}: {exc.problem or exc}", code="PAR000") from None
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "file"
+        errors = [Problem("PAR000", where, {"detail": exc.problem or str(exc)})]
     except YAMLError as exc:
-        raise ValidationError(f"PAR000 tệp: {exc}", code="PAR000") from None
-    errors = errors_only(check_method(data))
+        errors = [Problem("PAR000", "file", {"detail": str(exc)})]
+    else:
+        errors = errors_only(check_method(data))
     if errors:
-        raise ValidationError([ValidationError(p.render("vi"), code=p.code) for p in errors])
+        lang = active_language()
+        raise ValidationError([ValidationError(p.render(lang), code=p.code) for p in errors])
     return data
 
 
@@ -572,7 +575,7 @@ def survey_import(*, period: Period, path: Path | str, by: Any) -> int:
             rows = read_scores(path).rows
             errors = survey_standard_errors(path)
         except InputError as exc:
-            raise ValidationError([p.render("vi") for p in exc.problems]) from None
+            raise ValidationError([p.render(active_language()) for p in exc.problems]) from None
         updates = _survey_updates(period, rows, errors)
         reason = f"Kết quả điều tra xã hội học/SIPAS (tệp {path.name})"
         changed = [u for u in updates if (u[1], u[3]) != (u[0].appraised_value, u[0].appraised_se)]

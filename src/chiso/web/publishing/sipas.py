@@ -33,6 +33,7 @@ from chiso.io.questionnaire_files import parse_questionnaire
 from chiso.io.sipas_document import sipas_document
 from chiso.web.accounts.policy import Action, require
 from chiso.web.audit.services import audit_record
+from chiso.web.i18n import active_language
 from chiso.web.publishing.models import SipasSnapshot
 
 ANSWER_COLUMNS = ("respondent", "unit", "item", "value", "channel", "weight")
@@ -226,7 +227,7 @@ def _parse(questionnaire_yaml: str) -> Questionnaire:
     try:
         return parse_questionnaire(questionnaire_yaml)
     except MethodError as exc:
-        raise ValidationError([p.render("vi") for p in exc.problems]) from None
+        raise ValidationError([p.render(active_language()) for p in exc.problems]) from None
 
 
 def _ranked_from(questionnaire: Questionnaire, estimation: Mapping[str, Any]) -> Questionnaire:
@@ -250,7 +251,7 @@ def _results(
             else None
         )
     except InputError as exc:
-        raise ValidationError([p.render("vi") for p in exc.problems]) from None
+        raise ValidationError([p.render(active_language()) for p in exc.problems]) from None
     return result, channels
 
 

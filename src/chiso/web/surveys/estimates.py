@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from chiso.engine import InputError
 from chiso.engine.problems import Problem
 from chiso.engine.sipas_weights import RakedAnswers, rake_answers, weight_summary
+from chiso.web.i18n import active_language
 from chiso.web.publishing.sipas import SipasEstimate, anonymised, answers_hash, sipas_estimate
 from chiso.web.surveys.models import Draw, FrameEntry, Response, Survey
 from chiso.web.surveys.selectors import survey_answers
@@ -276,4 +277,5 @@ def _dossier_fields(survey: Survey) -> pl.DataFrame:
 
 
 def _problems(problems: Sequence[Problem]) -> list[str]:
-    return [p.render("vi") for p in problems]
+    lang = active_language()
+    return [p.render(lang) for p in problems]

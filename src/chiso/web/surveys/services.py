@@ -27,6 +27,7 @@ from chiso.engine.sipas_method import build_questionnaire
 from chiso.io.method_files import parse_yaml
 from chiso.web.accounts.policy import Action, require
 from chiso.web.audit.services import audit_record
+from chiso.web.i18n import active_language
 from chiso.web.surveys import frame as frame_reader
 from chiso.web.surveys.models import (
     Draw,
@@ -92,7 +93,7 @@ def _questionnaire_fields(text: str) -> dict[str, Any]:
     try:
         questionnaire = build_questionnaire(data)
     except MethodError as exc:
-        raise ValidationError([p.render("vi") for p in exc.problems]) from None
+        raise ValidationError([p.render(active_language()) for p in exc.problems]) from None
     if getattr(questionnaire, "choices", ()):
         raise ValidationError(
             _(
