@@ -27,6 +27,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from chiso.engine.problems import Problem, Wording
+from chiso.web.i18n import active_language
 
 __all__ = ["JobJoin", "JobText", "ProblemText", "Said", "text_dump", "text_show", "text_source"]
 
@@ -97,7 +98,7 @@ class ProblemText:
     place_first: bool = False
 
     def render(self) -> str:
-        lang = "vi" if (translation.get_language() or "vi").startswith("vi") else "en"
+        lang = active_language()
         p = self.problem
         if self.place_first:
             return f"{p.place(lang)}: {p.message(lang)} ({p.code})"

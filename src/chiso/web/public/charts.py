@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from chiso.reports.charts import (
     field_heatmap_spec,
@@ -22,6 +22,7 @@ from chiso.reports.charts import (
     sipas_spec,
     slope_spec,
 )
+from chiso.web.i18n import active_language
 from chiso.web.public.sipas_display import interval_rows
 
 
@@ -37,7 +38,7 @@ def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) ->
         ],
     }
     words = None
-    if get_language() != "vi":
+    if active_language() == "en":
         words = {
             "title": gettext("Chỉ số CCHC năm %(year)s, %(block)s")
             % {"year": document["year"], "block": document["block_title"]},
@@ -56,7 +57,7 @@ def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) ->
 def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any]]) -> SafeString:
     """Units × fields (`fields`: the snapshot's field rows with their titles)."""
     words = None
-    if get_language() != "vi":
+    if active_language() == "en":
         words = {
             "title": gettext("Chỉ số theo lĩnh vực năm %(year)s, %(block)s")
             % {"year": document["year"], "block": document["block_title"]},
@@ -75,7 +76,7 @@ def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any
 def slope_chart(document: Mapping[str, Any]) -> SafeString:
     """Last year's index → this year's, the biggest movers coloured."""
     words = None
-    if get_language() != "vi":
+    if active_language() == "en":
         words = {
             "title": gettext("Chỉ số CCHC năm %(previous)s và năm %(year)s, %(block)s")
             % {
@@ -96,7 +97,7 @@ def slope_chart(document: Mapping[str, Any]) -> SafeString:
 def history_chart(document: Mapping[str, Any]) -> SafeString:
     """A unit's index across the years it was published."""
     words = None
-    if get_language() != "vi":
+    if active_language() == "en":
         words = {
             "title": gettext("Chỉ số CCHC qua các năm: %(unit)s")
             % {"unit": document["unit"]["name"]},
@@ -112,7 +113,7 @@ def sipas_chart(document: Mapping[str, Any], *, title: str) -> SafeString:
     from the page, in the interface language."""
     level = float(document["about"]["level"])
     words = None
-    if get_language() != "vi":
+    if active_language() == "en":
         percent = round(100 * level)
         words = {
             "subtitle": gettext("Điểm: ước lượng; vạch ngang: khoảng tin cậy %(level)s %%")

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import get_language
-
 from chiso.engine.numbers import display
 from chiso.io.results import STATUS_LABELS
+from chiso.web.i18n import active_language
 
 NO_BAND_COLOUR = "#bbbbbb"
 
@@ -40,7 +39,7 @@ def status_text(status: str) -> str:
     """What a page prints about a method's status (modelled, reproduction), in the interface
     language: the data keep the Vietnamese label, English pages take the English one."""
     vietnamese, english = STATUS_LABELS.get(status, ("", ""))
-    return english if get_language() == "en" and english else vietnamese
+    return english if active_language() == "en" and english else vietnamese
 
 
 def band_colours(bands: list[dict[str, Any]]) -> dict[str | None, str]:

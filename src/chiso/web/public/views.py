@@ -13,9 +13,9 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from chiso.web.i18n import active_language
 from chiso.web.public import display
 from chiso.web.public.charts import heatmap_chart, history_chart, ranking_chart, slope_chart
 from chiso.web.public.documents import (
@@ -138,7 +138,7 @@ def _page(document: dict[str, Any]) -> dict[str, Any]:
 def band_labels(document: dict[str, Any]) -> dict[str, str]:
     """Band code → its label in the interface language. The data (JSON, CSV) keeps the
     published Vietnamese label; English pages use the method's `label_en` where it has one."""
-    english = get_language() == "en"
+    english = active_language() == "en"
     return {
         b.get("code") or b["band"]: (b.get("label_en") or b["label"]) if english else b["label"]
         for b in document.get("bands", [])

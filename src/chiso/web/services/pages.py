@@ -7,9 +7,10 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Final
 
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext, pgettext
 
 from chiso.reports.chart_data import period_label
+from chiso.web.i18n import active_language
 from chiso.web.public import display
 from chiso.web.services import charts
 from chiso.web.services.models import ServiceSnapshot
@@ -25,7 +26,7 @@ def _numbers(document: dict[str, Any]) -> tuple[Any, Any]:
 
 
 def band_labels(document: dict[str, Any]) -> dict[str, str]:
-    english = get_language() == "en"
+    english = active_language() == "en"
     return {
         b["code"]: (b.get("label_en") or b["label"]) if english else b["label"]
         for b in document["bands"]

@@ -10,12 +10,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chiso.web.accounts import policy
 from chiso.web.accounts.policy import Action
+from chiso.web.i18n import active_language
 from chiso.web.surveys import collection, forms, selectors
 from chiso.web.surveys.models import PaperForm, SampleMember, Survey
 
@@ -35,7 +35,7 @@ def _groups(survey: Survey, data: Any, errors: dict[str, str]) -> list[dict[str,
                 for item in group.items
             ],
         }
-        for group in selectors.form_groups(questionnaire, get_language() or "vi")
+        for group in selectors.form_groups(questionnaire, active_language())
     ]
 
 
@@ -74,7 +74,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _outcome_message(paper))
                 return redirect(reverse("surveys:paper", args=[survey.pk]))
         status = 400
-    scale = selectors.form_scale(selectors.survey_questionnaire(survey), get_language() or "vi")
+    scale = selectors.form_scale(selectors.survey_questionnaire(survey), active_language())
     context = {
         "survey": survey,
         "form": form,

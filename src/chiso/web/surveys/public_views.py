@@ -20,11 +20,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from chiso.web.i18n import active_language
 from chiso.web.surveys import collection
 from chiso.web.surveys.collection import CollectionError, InvalidAnswers
 from chiso.web.surveys.models import Kiosk, Survey
@@ -65,7 +65,7 @@ def _form_context(
 ) -> dict[str, Any]:
     """The questionnaire's groups with each item's posted choice and error (if any)."""
     questionnaire = survey_questionnaire(survey)
-    language = get_language() or "vi"
+    language = active_language()
     errors = errors or {}
     groups = [
         {
@@ -107,7 +107,7 @@ def _blank_form(request: HttpRequest, survey: Survey) -> str:
     """The empty form is the same page for every token of a survey (it posts to its own URL),
     so it is rendered once per questionnaire and language and kept in the process's cache:
     rendering 22 items × 6 answers is most of a request's time."""
-    language = get_language() or "vi"
+    language = active_language()
     key = f"surveys:form:{survey.pk}:{survey.questionnaire_hash}:{language}"
     html = cache.get(key)
     if html is None:
