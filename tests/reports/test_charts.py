@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from chiso.reports import charts
 from chiso.reports.chart_data import dodge, period_label
+from chiso.reports.chart_style import NARROW_FONT, NARROW_WIDTH, shortened, text_width, wrap
 from tests.reports import published
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -159,3 +160,78 @@ def test_period_labels() -> None:
         "Q1/2024",
         "2024",
     ]
+
+
+# --- the phone layout ---------------------------------------------------------------------------
+
+
+def narrow_specs() -> dict[str, dict[str, Any]]:
+    ranking = published.ranking()
+    rows = [{**r, "ranked": i % 3 != 2} for i, r in enumerate(published.SIPAS)]
+    return {
+        "ranking": charts.ranking_spec(ranking, narrow=True),
+        "heatmap": charts.field_heatmap_spec(ranking, published.fields(), narrow=True),
+        "slope": charts.slope_spec(ranking, narrow=True),
+        "history": charts.history_spec(published.unit(), narrow=True),
+        "sipas": charts.sipas_spec(rows, title="Chỉ số hài lòng theo yếu tố", narrow=True),
+    }
+
+
+@pytest.fixture(scope="module")
+def narrow_svgs() -> dict[str, str]:
+    return {name: charts.render_svg(spec) for name, spec in narrow_specs().items()}
+
+
+@pytest.mark.parametrize("name", ["ranking", "heatmap", "slope", "history", "sipas"])
+def test_the_phone_layout_fits_a_phone_with_readable_letters(
+    narrow_svgs: dict[str, str], name: str
+) -> None:
+    wide = all_specs()[name]
+    root = ET.fromstring(narrow_svgs[name])
+    assert float(root.get("width", "0")) <= NARROW_WIDTH
+    sizes = [float(t.get("font-size", "0")[:-2]) for t in root.iter(SVG + "text")]
+    assert sizes and min(sizes) >= NARROW_FONT
+    # The same chart: the same title (wrapped over lines) and description.
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text == wide["title"]["text"]
+    desc = root.find(f"{SVG}desc")
+    assert desc is not None and desc.text == wide["description"]
+
+
+def test_the_phone_layout_keeps_every_name_whole_or_says_it_was_cut(
+    narrow_svgs: dict[str, str],
+) -> None:
+    ranking = published.ranking()
+    drawn = texts(narrow_svgs["ranking"])
+    assert all(u["name"] in drawn for u in ranking["units"])
+    # The slope's labels are wrapped, never cut: every word of a mover's name is there.
+    slope = " ".join(
+        " ".join(t.itertext()) for t in ET.fromstring(narrow_svgs["slope"]).iter(SVG + "text")
+    )
+    for note in narrow_specs()["slope"]["layer"][1]["data"]["values"]:
+        assert all(word in slope for word in " ".join(note["text"]).split())
+    # The SIPAS rows keep their n, and the unranked rows are hollow.
+    assert "Tiếp cận dịch vụ (n = 412)" in texts(narrow_svgs["sipas"])
+    assert "điểm rỗng" in narrow_specs()["sipas"]["title"]["subtitle"][-1]
+
+
+@given(st.text(alphabet=st.sampled_from("aăâbcđ ếơưỡWM,.-"), max_size=200), st.integers(60, 400))
+def test_wrapped_lines_fit_and_keep_every_word(text: str, width: int) -> None:
+    lines = wrap(text, width, 12)
+    assert [w for line in lines for w in line.split()] == text.split()
+    assert all(text_width(line, 12) <= width or " " not in line for line in lines)
+
+
+def test_a_shortened_name_keeps_its_suffix() -> None:
+    long = "Sở Lao động - Thương binh và Xã hội tỉnh Thái Nguyên"
+    short = shortened(long, " (n = 37)", 200, 12)
+    assert short.endswith("… (n = 37)") and text_width(short, 12) <= 200
+    assert short.startswith("Sở Lao động")
+    assert shortened("Sở Y tế", " (n = 24)", 200, 12) == "Sở Y tế (n = 24)"
+
+
+def test_text_is_measured_as_vega_measures_it(narrow_svgs: dict[str, str]) -> None:
+    # A Vietnamese letter measures as its base letter; "m" is wider than "i".
+    assert text_width("ệ", 12) == text_width("e", 12)
+    assert text_width("m", 12) > text_width("i", 12)
+    assert text_width("Sở Công Thương", 12, bold=True) > text_width("Sở Công Thương", 12)

@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 
 import vl_convert
 
+from chiso.reports import charts_narrow
 from chiso.reports.chart_data import (
     band_colours,
     dodge,
@@ -31,68 +32,72 @@ from chiso.reports.chart_data import (
     ranked_labels,
     text_of,
 )
+from chiso.reports.chart_style import (
+    DOWN,
+    FIT_WIDTH,
+    FONT,
+    GREY,
+    INK,
+    LABEL_LIMIT,
+    MUTED,
+    NARROW_FONT,
+    NARROW_LINE,
+    NARROW_WIDTH,
+    NUMBER_LOCALE,
+    PADDING,
+    PLOT_WIDTH,
+    POINT,
+    SCHEMA,
+    UP,
+    WIDE_FONT,
+    config,
+    estimate_point,
+    shortened,
+    spec_frame,
+    wrap,
+)
 from chiso.reports.figures import fallers, risers
 
+__all__ = [
+    "FONT",
+    "INK",
+    "NUMBER_LOCALE",
+    "PNG_PPI",
+    "SCHEMA",
+    "chart_id",
+    "config",
+    "field_heatmap_spec",
+    "history_spec",
+    "ranking_spec",
+    "render_png",
+    "render_svg",
+    "sipas_spec",
+    "slope_spec",
+    "trend_spec",
+]
+
 VEGA_LITE_VERSION = "5.21"
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.21.0.json"
-# DejaVu Sans first: it is on every Linux server WeasyPrint runs on, so vl-convert measures the
-# labels with the very font WeasyPrint and the PNG renderer draw them in; browsers without it
-# fall back to Arial / Liberation Sans, which are narrower, so nothing overflows.
-FONT = '"DejaVu Sans", Arial, "Liberation Sans", sans-serif'
-INK = "#1b1f24"
-MUTED = "#555555"
-UP, DOWN, GREY = "#1a9850", "#d73027", "#c4c4c4"
-PLOT_WIDTH = 380
-LABEL_LIMIT = 260
-NUMBER_LOCALE = {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]}
 PNG_PPI = 200
-
-
-def config() -> dict[str, Any]:
-    """The look shared by every chart: one font, Vietnamese number format, quiet guides.
-    `aria: false` drops Vega's generated (English) labels; the root carries Vietnamese ones."""
-    guides = {"labelFontSize": 11, "titleFontSize": 11, "labelColor": INK, "titleColor": INK}
-    return {
-        "font": FONT,
-        "aria": False,
-        "background": "white",
-        "padding": 8,
-        "locale": {"number": NUMBER_LOCALE},
-        "view": {"stroke": None},
-        "axis": {
-            **guides,
-            "gridColor": "#e3e3e3",
-            "domainColor": "#8a8a8a",
-            "tickColor": "#8a8a8a",
-        },
-        "legend": {**guides, "orient": "bottom", "direction": "horizontal", "symbolType": "square"},
-        "title": {"fontSize": 14, "anchor": "start", "color": INK, "subtitleColor": MUTED},
-        "text": {"fontSize": 10, "color": INK},
-    }
-
-
-def _spec(title: str, subtitle: str, description: str, **body: Any) -> dict[str, Any]:
-    heading: dict[str, Any] = {"text": title}
-    if subtitle:
-        heading["subtitle"] = subtitle
-    return {
-        "$schema": SCHEMA,
-        "title": heading,
-        "description": description,
-        **body,
-        "config": config(),
-    }
+_spec = spec_frame
+NOTE_PLOT = 100
+"""The narrow slope chart's plot: two years side by side."""
+NOTE_WIDTH = NARROW_WIDTH - 2 * PADDING - 30 - NOTE_PLOT - 10
+"""What is left beside it for the labels (the y axis takes about 30 pixels)."""
 
 
 # --- ranking bars -------------------------------------------------------------------------------
 
 
 def ranking_spec(
-    document: Mapping[str, Any], *, words: Mapping[str, str] | None = None
+    document: Mapping[str, Any],
+    *,
+    words: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> dict[str, Any]:
     """Bars of each unit's index in rank order, coloured by band (a `chiso.public.ranking`
     document). `words` replaces any of the texts — title, subtitle, description, axis, legend —
-    for a page in another language (band names come from the document)."""
+    for a page in another language (band names come from the document). `narrow`: the phone
+    layout (`charts_narrow`)."""
     rows = index_rows(document)
     colours = band_colours(document["bands"], rows)
     text = {
@@ -103,6 +108,8 @@ def ranking_spec(
         "legend": "Xếp loại",
         **(words or {}),
     }
+    if narrow:
+        return charts_narrow.bars(rows, colours, text)
     x = {"field": "index", "type": "quantitative", "scale": {"domain": [0, 100]}}
     return _spec(
         text["title"],
@@ -165,11 +172,14 @@ def field_heatmap_spec(
     fields: Sequence[Mapping[str, Any]],
     *,
     words: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> dict[str, Any]:
     """Units (rank order) × fields, each cell the unit's index in the field. `document` is the
     block's ranking; `fields` the rows of its `fields` frame (unit, field, title, index);
     `words` replaces the title, subtitle, description or legend (another language), and with
-    `field` ("Area") names the columns "Area 1", "Area 2" … instead of the fields' titles."""
+    `field` ("Area") names the columns "Area 1", "Area 2" … instead of the fields' titles.
+    `narrow`: the phone layout, columns headed by the field's code and the codes' titles
+    listed under the title."""
     labels = ranked_labels(document["units"])
     d = document["display"]
     codes = sorted({str(f["field"]) for f in fields}, key=_natural)
@@ -224,6 +234,13 @@ def field_heatmap_spec(
         **(words or {}),
     }
     colour["legend"]["title"] = text["legend"]
+    if narrow:
+        for row in rows:
+            row["code"] = codes[row["field_order"]]
+        key = [
+            f"{prefix}{code}" + (f". {titles[code]}" if titles.get(code) else "") for code in codes
+        ]
+        return charts_narrow.heatmap(rows, key if any(titles.values()) else [], colour, text)
     return _spec(
         text["title"],
         text["subtitle"],
@@ -251,11 +268,15 @@ def _field_label(code: str, titles: Mapping[str, str]) -> str:
 
 
 def slope_spec(
-    document: Mapping[str, Any], *, words: Mapping[str, str] | None = None
+    document: Mapping[str, Any],
+    *,
+    words: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> dict[str, Any]:
     """Last year's index → this year's, one line per unit continuing from last year; the
     biggest risers and fallers (as the reports name them) coloured and labelled (a ranking
-    document). `words` replaces the title, subtitle, description or axis title."""
+    document). `words` replaces the title, subtitle, description or axis title; `narrow`: the
+    phone layout (the labels wrapped over several lines)."""
     previous, year = document.get("previous_year"), document["year"]
     units = [
         u for u in document["units"] if u["index"] is not None and u["index_previous"] is not None
@@ -296,14 +317,18 @@ def slope_spec(
         "axis": "Chỉ số (%)",
         **(words or {}),
     }
-    return _lines(rows, notes, tone, text=text)
+    return _lines(rows, notes, tone, text=text, narrow=narrow)
 
 
 def history_spec(
-    document: Mapping[str, Any], *, words: Mapping[str, str] | None = None
+    document: Mapping[str, Any],
+    *,
+    words: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> dict[str, Any]:
     """One unit's index across the years it was published (a `chiso.public.unit` document).
-    `words` replaces the title, subtitle, description or axis title."""
+    `words` replaces the title, subtitle, description or axis title; `narrow`: the phone
+    layout."""
     unit, d = document["unit"], document["display"]
     history = [h for h in document["history"] if h["index"] is not None]
     rows = [
@@ -324,7 +349,7 @@ def history_spec(
         "axis": "Chỉ số (%)",
         **(words or {}),
     }
-    return _lines(rows, notes, {unit["unit"]: "#2b6cb0"}, above=True, text=text)
+    return _lines(rows, notes, {unit["unit"]: POINT}, above=True, text=text, narrow=narrow)
 
 
 def _lines(
@@ -334,22 +359,41 @@ def _lines(
     *,
     text: Mapping[str, str],
     above: bool = False,
+    narrow: bool = False,
 ) -> dict[str, Any]:
     """Lines by year, one per unit (`tone` colours and thickens some); `notes` are text
-    labels: beside the last year's points (dodged apart), or `above` each point."""
+    labels: beside the last year's points (dodged apart), or `above` each point. Narrow: the
+    plot fills a phone's width, or — with labels beside the points — leaves them
+    `NOTE_WIDTH` pixels, each label wrapped over as many lines as it needs."""
     values = [r["index"] for r in rows]
     margin = 2.0 if above else 0.0
     low = max(0.0, math.floor((min(values, default=0.0) - margin) / 5.0) * 5.0)
     high = min(100.0, math.ceil((max(values, default=100.0) + margin) / 5.0) * 5.0)
     high = high if high > low else low + 5.0
-    height = 220 if above else 300
+    height = 220 if above else (340 if narrow else 300)
     for row in rows:
         row["colour"] = tone.get(row["unit"], GREY)
         row["strong"] = row["unit"] in tone
-    gap = 0.0 if above else (high - low) * 13 / height
+    wrapped = narrow and not above
+    if wrapped:
+        for note in notes:
+            note["text"] = wrap(note["text"], NOTE_WIDTH, NARROW_FONT)
+    lines = max((len(n["text"]) for n in notes), default=1) if wrapped else 1
+    per_pixel = (high - low) / height
+    gap = 0.0 if above else (NARROW_LINE * lines + 4 if wrapped else 13) * per_pixel
     for note, y in zip(notes, dodge([n["index"] for n in notes], gap), strict=True):
-        note["label_y"] = y
+        # Vega draws a label's first line at y: raise it so that the lines centre on y.
+        raise_by = (len(note["text"]) - 1) / 2 * NARROW_LINE * per_pixel if wrapped else 0.0
+        note["label_y"] = y + raise_by
     place = {"align": "center", "dy": -12} if above else {"align": "left", "dx": 7}
+    if wrapped:
+        place["lineHeight"] = NARROW_LINE
+    if not narrow:
+        size: dict[str, Any] = {"width": PLOT_WIDTH}
+    elif above:
+        size = {"width": NARROW_WIDTH, "autosize": FIT_WIDTH}
+    else:
+        size = {"width": NOTE_PLOT}
     x = {"field": "year", "type": "ordinal", "title": None, "axis": {"labelAngle": 0}}
     y = {"field": "index", "type": "quantitative", "scale": {"domain": [low, high]}}
     colour = {"field": "colour", "type": "nominal", "scale": None, "legend": None}
@@ -357,7 +401,8 @@ def _lines(
         text["title"],
         text["subtitle"],
         text["description"],
-        width=PLOT_WIDTH,
+        narrow=narrow,
+        **size,
         height=height,
         layer=[
             {
@@ -366,7 +411,7 @@ def _lines(
                 "mark": {"type": "line", "point": {"filled": True, "size": 30}},
                 "encoding": {
                     "x": x,
-                    "y": {**y, "title": text["axis"]},
+                    "y": {**y, "title": None if narrow and not above else text["axis"]},
                     "detail": {"field": "unit"},
                     "color": colour,
                     "order": {"field": "z"},
@@ -396,15 +441,17 @@ def sipas_spec(
     level: float = 0.95,
     decimals: int = 2,
     words: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> dict[str, Any]:
     """Each factor's (or unit's) satisfaction estimate (point) and interval (bar): rows of
     {factor, estimate, low, high, n}, in the order given. A row with ``ranked: False`` (a unit
     below the minimum sample) gets a hollow point, and the subtitle says what that means.
-    `words` replaces the subtitle, description or axis title (another language)."""
+    `words` replaces the subtitle, description or axis title (another language); `narrow`:
+    the phone layout."""
     data = [
         {
             "order": i,
-            "label": f"{r['factor']} (n = {r['n']})",
+            "label": shortened(str(r["factor"]), f" (n = {r['n']})", LABEL_LIMIT, WIDE_FONT),
             "estimate": plotted(r["estimate"]),
             "low": plotted(r["low"] if r.get("low") is not None else r["estimate"]),
             "high": plotted(r["high"] if r.get("high") is not None else r["estimate"]),
@@ -436,14 +483,12 @@ def sipas_spec(
         "axis": "Chỉ số hài lòng (%)",
         **(words or {}),
     }
-    point: dict[str, Any] = {"type": "point", "filled": True, "size": 60, "color": "#2b6cb0"}
-    point_encoding: dict[str, Any] = {"x": {**x, "field": "estimate"}}
-    if hollow:
-        point = {**point, "strokeWidth": 1.5}
-        point_encoding["fill"] = {
-            "condition": {"test": "datum.ranked", "value": "#2b6cb0"},
-            "value": "white",
-        }
+    point = estimate_point(hollow=hollow)
+    if narrow:
+        shown = [r for r in rows if r.get("estimate") is not None]
+        for row, r in zip(data, shown, strict=True):
+            row["label"] = charts_narrow.row_label(str(r["factor"]), f" (n = {r['n']})")
+        return charts_narrow.intervals(data, floor, point, {"title": title, **text})
     return _spec(
         title,
         text["subtitle"],
@@ -460,7 +505,10 @@ def sipas_spec(
                     "x2": {"field": "high"},
                 },
             },
-            {"mark": point, "encoding": point_encoding},
+            {
+                "mark": point["mark"],
+                "encoding": {"x": {**x, "field": "estimate"}, **point["encoding"]},
+            },
             {
                 "mark": {"type": "text", "align": "left", "dx": 6, "baseline": "middle"},
                 "encoding": {"x": {**x, "field": "high"}, "text": {"field": "text"}},
@@ -555,6 +603,7 @@ def _accessible(svg: str, spec: Mapping[str, Any]) -> str:
     labelled = f'role="img" aria-labelledby="{ident}-title {ident}-desc"'
     head = head.replace("<svg ", f"<svg {labelled} ", 1)
     title = spec["title"]["text"] if isinstance(spec["title"], Mapping) else spec["title"]
+    title = " ".join(title) if isinstance(title, list) else title
     return (
         f'{head}><title id="{ident}-title">{escape(str(title))}</title>'
         f'<desc id="{ident}-desc">{escape(str(spec.get("description", "")))}</desc>{rest}'

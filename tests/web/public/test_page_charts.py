@@ -18,10 +18,15 @@ pytestmark = pytest.mark.db
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def figures(html: str) -> list[ET.Element]:
-    """Every chart of the page, in order."""
+def figures(html: str, layout: str = "wide") -> list[ET.Element]:
+    """Every chart of the page, in order, in its wide (or narrow) layout."""
     parts = html.split('<figure class="chart">')[1:]
-    return [ET.fromstring(p.split("</figure>", 1)[0]) for p in parts]
+    charts_ = []
+    for part in parts:
+        figure = ET.fromstring(f"<figure>{part.split('</figure>', 1)[0]}</figure>")
+        [chart] = [div[0] for div in figure if div.get("class") == f"chart-{layout}"]
+        charts_.append(chart)
+    return charts_
 
 
 def title(chart: ET.Element) -> str:
@@ -144,3 +149,47 @@ def test_the_sipas_chart_speaks_english_on_english_pages(client: Client, sipas_2
     client.cookies["django_language"] = "en"
     [chart] = figures(client.get("/2024/sipas/").content.decode())
     assert "năm" not in title(chart) and "2024" in title(chart)
+
+
+# --- on a phone ---------------------------------------------------------------------------------
+
+
+def test_every_public_chart_has_a_phone_layout_of_the_same_chart(
+    client: Client, two_years: Any, sipas_2024: Any
+) -> None:
+    from chiso.reports.chart_style import NARROW_FONT, NARROW_WIDTH
+
+    pages = {"/2024/so/": 3, "/2024/so/TN.SCT/": 1, "/2024/sipas/": 1}
+    for url, count in pages.items():
+        html = client.get(url).content.decode()
+        wide, narrow = figures(html), figures(html, "narrow")
+        assert len(wide) == len(narrow) == count, url
+        for big, small in zip(wide, narrow, strict=True):
+            # The same chart: its title (wrapped over lines on the phone) and description.
+            assert " ".join(title(small).split()) == title(big), url
+            assert small.find(f"{SVG}desc").text == big.find(f"{SVG}desc").text  # type: ignore[union-attr]
+            # Drawn for a phone: no wider than 340 pixels, no letter under 12.
+            assert float(small.get("width", "0")) <= NARROW_WIDTH, (url, title(small))
+            sizes = {
+                float(t.get("font-size", "0").removesuffix("px"))
+                for t in small.iter(f"{SVG}text")
+                if t.get("font-size")
+            }
+            assert sizes and min(sizes) >= NARROW_FONT, (url, title(small), sizes)
+
+
+def test_the_phone_layout_keeps_every_name_and_number(
+    client: Client, two_years: Any, sipas_2024: Any
+) -> None:
+    html = client.get("/2024/so/").content.decode()
+    ranking, heatmap, slope = figures(html, "narrow")
+    drawn = [t.text for t in ranking.iter(f"{SVG}text")]
+    assert "Sở Công Thương" in drawn and "90,90" in drawn
+    assert len(marks(ranking, "rect")) == 19  # a bar per department
+    assert len(marks(heatmap, "rect")) == 19 * 8
+    assert len(marks(slope, "line")) == 19
+    sipas = figures(client.get("/2024/sipas/").content.decode(), "narrow")[0]
+    shown = [u for u in sipas_2024.document["units"] if u["overall"] is not None]
+    assert len(marks(sipas, "symbol")) == len(shown)
+    labels = " ".join(t.text or "" for t in sipas.iter(f"{SVG}text"))
+    assert all(f"(n = {u['n']})" in labels for u in shown)

@@ -112,11 +112,14 @@ def vn(value: float) -> str:
 
 
 def chart_points(html: str) -> int:
-    """The points of the page's interval chart (the shared Vega-Lite spec, drawn to SVG)."""
+    """The points of the page's interval chart (the shared Vega-Lite spec, drawn to SVG), in
+    both its layouts (wide and phone), which must agree."""
     figure = html[html.index('<figure class="chart">') : html.index("</figure>")]
     symbols = figure.split('class="mark-symbol role-mark')[1:]
-    assert len(symbols) == 1
-    return symbols[0].split("</g>", 1)[0].count("<path")
+    assert len(symbols) == 2
+    wide, narrow = (group.split("</g>", 1)[0].count("<path") for group in symbols)
+    assert wide == narrow
+    return wide
 
 
 def test_the_draft_page_shows_hand_checked_estimates(

@@ -4,11 +4,17 @@ A page renders them only when its cached fragment is missing (once per snapshot 
 the ranking's bars, the field heatmap and the year-over-year slope on a block's page, the
 index across the years on a unit's page, the units' satisfaction with its intervals on the SIPAS
 page (and the survey's draft page). On English pages the titles, descriptions and axis
-titles are translated; names and band labels come from the published data."""
+titles are translated; names and band labels come from the published data.
+
+Each chart is drawn twice, from the same data and texts: the wide layout the reports print,
+and the narrow one for a phone (`chiso.reports.charts_narrow`); the style sheet shows one of
+them by the screen's width (`.chart-wide`, `.chart-narrow`), the narrow one filling the page's
+width. A wide chart scaled down to a phone would shrink its letters to 6 pixels."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
@@ -50,8 +56,7 @@ def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) ->
             "axis": gettext("Chỉ số (%%)") % {},
             "legend": gettext("Xếp loại"),
         }
-    # The SVG is vl-convert's output over our own escaped texts: safe to inline.
-    return mark_safe(render_svg(ranking_spec(localised, words=words)))
+    return _both(partial(ranking_spec, localised, words=words))
 
 
 def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any]]) -> SafeString:
@@ -70,7 +75,7 @@ def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any
             # The fields' titles are the method's, in Vietnamese: columns by number instead.
             "field": gettext("Lĩnh vực"),
         }
-    return mark_safe(render_svg(field_heatmap_spec(document, fields, words=words)))
+    return _both(partial(field_heatmap_spec, document, fields, words=words))
 
 
 def slope_chart(document: Mapping[str, Any]) -> SafeString:
@@ -91,7 +96,7 @@ def slope_chart(document: Mapping[str, Any]) -> SafeString:
             % {},
             "axis": gettext("Chỉ số (%%)") % {},
         }
-    return mark_safe(render_svg(slope_spec(document, words=words)))
+    return _both(partial(slope_spec, document, words=words))
 
 
 def history_chart(document: Mapping[str, Any]) -> SafeString:
@@ -104,7 +109,7 @@ def history_chart(document: Mapping[str, Any]) -> SafeString:
             "description": gettext("Biểu đồ đường: chỉ số (%%) của đơn vị qua các năm.") % {},
             "axis": gettext("Chỉ số (%%)") % {},
         }
-    return mark_safe(render_svg(history_spec(document, words=words)))
+    return _both(partial(history_spec, document, words=words))
 
 
 def sipas_chart(document: Mapping[str, Any], *, title: str) -> SafeString:
@@ -127,5 +132,15 @@ def sipas_chart(document: Mapping[str, Any], *, title: str) -> SafeString:
         }
         if any(not u["ranked"] for u in document["units"] if u["overall"] is not None):
             words["subtitle"] += gettext("; điểm rỗng: chưa đủ mẫu để xếp hạng")
-    spec = sipas_spec(interval_rows(document["units"]), title=title, level=level, words=words)
-    return mark_safe(render_svg(spec))
+    rows = interval_rows(document["units"])
+    return _both(partial(sipas_spec, rows, title=title, level=level, words=words))
+
+
+def _both(spec: Callable[..., Mapping[str, Any]]) -> SafeString:
+    """The chart in its wide and its narrow layout (`spec(narrow=…)`), for the style sheet to
+    pick one by the screen's width."""
+    # The SVG is vl-convert's output over our own escaped texts: safe to inline.
+    return mark_safe(
+        f'<div class="chart-wide">{render_svg(spec(narrow=False))}</div>'
+        f'<div class="chart-narrow">{render_svg(spec(narrow=True))}</div>'
+    )

@@ -1,0 +1,173 @@
+"""The phone layout of the row charts: the same data, texts and look as `charts`, laid out for
+`chart_style.NARROW_WIDTH` pixels.
+
+A wide row chart puts each unit's name in a column to the left of its bar; on a phone that
+column alone would take the screen. Here each row is a line of text — the name on the left, the
+number on the right — above its bar (or interval, or row of heatmap cells), across the whole
+width, so a name up to a line long is read whole and nothing overlaps. Called by the `*_spec`
+functions of `charts` with ``narrow=True``; the lines chart (`charts._lines`) sizes itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from chiso.reports.chart_style import (
+    MUTED,
+    NARROW_FONT,
+    NARROW_WIDTH,
+    PADDING,
+    narrow_sizes,
+    shortened,
+    spec_frame,
+)
+
+ROW = 36
+"""A row: a line of text over a 12-pixel bar."""
+HEAT_ROW = 42
+"""A heatmap row: a line of text over 22-pixel cells."""
+NUMBER_ROOM = 56
+"""Pixels kept at the right of a row's name for its number."""
+NAME_LIMIT = NARROW_WIDTH - 2 * PADDING - NUMBER_ROOM
+
+
+def row_label(name: str, suffix: str) -> str:
+    """A row's name with `suffix` (its n), the name cut short if the line would be too long."""
+    return shortened(name, suffix, NAME_LIMIT, NARROW_FONT)
+
+
+def _rows(text_field: str = "label") -> dict[str, Any]:
+    return {"field": text_field, "type": "nominal", "sort": {"field": "order", "op": "min"}}
+
+
+def _name_and_number(number_field: str) -> list[dict[str, Any]]:
+    """The row's line: its name at the left, its number at the right, above the mark."""
+    line = {"type": "text", "baseline": "alphabetic", "yOffset": -2}
+    return [
+        {
+            "mark": {**line, "align": "left", "limit": NAME_LIMIT},
+            "encoding": {"x": {"value": 0}, "text": {"field": "label"}},
+        },
+        {
+            "mark": {**line, "align": "right", "fontWeight": "bold"},
+            "encoding": {"x": {"value": "width"}, "text": {"field": number_field}},
+        },
+    ]
+
+
+def bars(
+    rows: list[dict[str, Any]], colours: Mapping[str, Any], text: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ranking's bars (`charts.ranking_spec`'s rows, band colours and texts)."""
+    x = {"field": "index", "type": "quantitative", "scale": {"domain": [0, 100]}}
+    return spec_frame(
+        text["title"],
+        text["subtitle"],
+        text["description"],
+        narrow=True,
+        **narrow_sizes(step=ROW),
+        data={"values": rows},
+        encoding={"y": {**_rows(), "axis": None}},
+        layer=[
+            {
+                "mark": {"type": "bar", "height": 12, "yOffset": 8},
+                "encoding": {
+                    "x": {**x, "title": text["axis"], "axis": {"values": [0, 25, 50, 75, 100]}},
+                    "color": {
+                        "field": "band",
+                        "type": "nominal",
+                        "scale": colours,
+                        "legend": {"title": text["legend"], "columns": 3},
+                    },
+                },
+            },
+            *_name_and_number("index_text"),
+        ],
+    )
+
+
+def intervals(
+    rows: list[dict[str, Any]],
+    floor: float,
+    point: Mapping[str, Any],
+    text: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Estimates with their intervals (`charts.sipas_spec`'s rows, axis floor, point mark and
+    fill, and texts)."""
+    x = {"type": "quantitative", "scale": {"domain": [floor, 100]}}
+    step = 10 if 100 - floor > 30 else 5
+    ticks = list(range(int(floor), 101, step))
+    return spec_frame(
+        text["title"],
+        text["subtitle"],
+        text["description"],
+        narrow=True,
+        **narrow_sizes(step=ROW),
+        data={"values": rows},
+        encoding={"y": {**_rows(), "axis": None}},
+        layer=[
+            {
+                "mark": {"type": "rule", "color": MUTED, "strokeWidth": 2, "yOffset": 8},
+                "encoding": {
+                    "x": {**x, "field": "low", "title": text["axis"], "axis": {"values": ticks}},
+                    "x2": {"field": "high"},
+                },
+            },
+            {
+                "mark": {**point["mark"], "yOffset": 8},
+                "encoding": {"x": {**x, "field": "estimate"}, **point["encoding"]},
+            },
+            *_name_and_number("text"),
+        ],
+    )
+
+
+def heatmap(
+    rows: list[dict[str, Any]],
+    key: Sequence[str],
+    colour: Mapping[str, Any],
+    text: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Units × fields (`charts.field_heatmap_spec`'s rows): columns headed by the field's code,
+    the codes' titles as the subtitle (`key`), each unit's name over its row of cells."""
+    first = min((r["field_order"] for r in rows), default=0)
+    return spec_frame(
+        text["title"],
+        [text["subtitle"], *key],
+        text["description"],
+        narrow=True,
+        **narrow_sizes(step=HEAT_ROW),
+        data={"values": rows},
+        encoding={
+            "x": {
+                "field": "code",
+                "type": "nominal",
+                "sort": {"field": "field_order", "op": "min"},
+                "title": None,
+                "axis": {"orient": "top", "labelAngle": 0, "ticks": False, "domain": False},
+            },
+            "y": {**_rows(), "axis": None},
+        },
+        layer=[
+            {
+                "mark": {"type": "rect", "stroke": "white", "height": 22, "yOffset": 8},
+                "encoding": {"color": {**colour, "legend": {**colour["legend"], "columns": 1}}},
+            },
+            {
+                "mark": {"type": "text", "baseline": "middle", "yOffset": 8},
+                "encoding": {"text": {"field": "index_text"}},
+            },
+            {
+                "transform": [{"filter": f"datum.field_order == {first}"}],
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "baseline": "alphabetic",
+                    "yOffset": -7,
+                    "limit": NARROW_WIDTH - 2 * PADDING,
+                },
+                "encoding": {"x": {"value": 0}, "text": {"field": "label"}},
+            },
+        ],
+    )
