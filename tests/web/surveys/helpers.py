@@ -1,14 +1,18 @@
-"""Building surveys for the tests through the services: a frame, a draw, tokens."""
+"""Building surveys for the tests through the services: a frame, a draw, tokens, answers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.test import Client
+
 from chiso.io.questionnaire_files import resolve_questionnaire
-from chiso.web.surveys import services
-from chiso.web.surveys.models import Draw, Survey, SurveyState
+from chiso.web.surveys import collection, services
+from chiso.web.surveys.estimates import EstimateOptions
+from chiso.web.surveys.models import Channel, Draw, SampleMember, Survey, SurveyState
 from chiso.web.surveys.selectors import survey_questionnaire
 
 QUESTIONNAIRE = resolve_questionnaire("service-user-2024")
@@ -66,3 +70,56 @@ def full_answers(survey: Survey, value: int = 4) -> dict[str, str]:
     """A complete public-form post: every item answered with `value`."""
     q = survey_questionnaire(survey)
     return {f"q-{item.code}": str(value) for item in q.items}
+
+
+def _answer(survey: Survey, members: Iterable[SampleMember], values: list[int], admin: Any) -> None:
+    """Sample members answer by paper (even) or phone (odd): respondent k gives every item
+    values[k]."""
+    items = [item.code for item in survey_questionnaire(survey).items]
+    for k, (member, value) in enumerate(zip(members, values, strict=False)):
+        channel = Channel.PAPER if k % 2 == 0 else Channel.PHONE
+        collection.paper_enter(
+            survey=survey,
+            number=f"P{member.pk}",
+            answers={item: value for item in items},
+            by=admin,
+            member=member,
+            channel=channel,
+        )
+
+
+def answered_survey(
+    admin: Any, tmp_path: Path, plan: dict[str, list[int]], *, close: bool = True
+) -> Survey:
+    """A survey whose sample members of each unit answered `plan[unit]` (one value each, on
+    every item), min sample 5, closed unless told otherwise."""
+    sizes = {unit: 20 for unit in plan}
+    survey, draw = drawn_survey(admin, tmp_path, sizes, per_stratum=10)
+    services.survey_update_settings(survey=survey, min_sample=5, by=admin)
+    services.survey_transition(survey=survey, to=SurveyState.COLLECTING, by=admin)
+    for unit, values in plan.items():
+        members = SampleMember.objects.filter(draw=draw, role="main", stratum=unit)
+        _answer(survey, members.order_by("order"), values, admin)
+    if close:
+        services.survey_transition(survey=survey, to=SurveyState.CLOSED, by=admin)
+    return Survey.objects.get(pk=survey.pk)
+
+
+# Eight respondents in TN.SNV (one dissatisfied), eight identical ones in TN.STP, three in TN.BDT
+# (the units of the `tn_units` fixture).
+PLAN = {"TN.SNV": [1, 4, 4, 4, 5, 5, 4, 4], "TN.STP": [1, 4, 4, 4, 5, 5, 4, 4], "TN.BDT": [4, 4, 2]}
+
+# Quick estimate options: as the estimates page's query, and as the services take them.
+QUICK = {"weighting": "none", "level": "0.95", "bootstrap": "200", "seed": "7"}
+QUICK_OPTIONS = EstimateOptions(weighting="none", level=0.95, bootstrap=200, seed=7)
+
+
+def signed_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def estimates_url(survey: Survey) -> str:
+    """The survey's draft estimates page (publishing posts to its `cong-bo/`)."""
+    return f"/quan-ly/khao-sat/{survey.pk}/uoc-luong/"

@@ -9,7 +9,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.test import Client
 
 from chiso.web.jobs.models import Job, JobState
 from chiso.web.jobs.runner import job_run
@@ -17,35 +16,21 @@ from chiso.web.jobs.services import job_settle
 from chiso.web.publishing import sipas
 from chiso.web.publishing.models import SipasSnapshot
 from chiso.web.surveys import collection, drafts, estimates, services
-from chiso.web.surveys.estimates import EstimateOptions, survey_estimate
-from chiso.web.surveys.models import Survey
+from chiso.web.surveys.estimates import survey_estimate
 from chiso.web.surveys.selectors import survey_questionnaire
 from chiso.web.units.models import Unit
-from tests.web.evaluations.helpers import example_units
 from tests.web.factories import RoleAssignmentFactory
-from tests.web.surveys.helpers import make_survey
-from tests.web.surveys.test_estimates import PLAN, QUICK, answered_survey
+from tests.web.surveys.helpers import (
+    PLAN,
+    QUICK,
+    QUICK_OPTIONS,
+    answered_survey,
+    estimates_url,
+    make_survey,
+    signed_in,
+)
 
-pytestmark = pytest.mark.db
-
-OPTIONS = EstimateOptions(weighting="none", level=0.95, bootstrap=200, seed=7)  # = QUICK
-
-
-@pytest.fixture
-def tn_units(db: None) -> dict[str, Any]:
-    return {u.code: u for u in example_units(PLAN)}
-
-
-@pytest.fixture
-def chair(db: None) -> Any:
-    return RoleAssignmentFactory(chair=True).user
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path) -> Path:
-    """Kept drafts of this test only."""
-    settings.DATA_DIR = tmp_path / "data"
-    return settings.DATA_DIR  # type: ignore[no-any-return]
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("data_dir")]
 
 
 @pytest.fixture
@@ -54,16 +39,6 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> mock.Mock:
     wrapped = mock.Mock(wraps=sipas.sipas_estimate)
     monkeypatch.setattr(estimates, "sipas_estimate", wrapped)
     return wrapped
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def page_url(survey: Survey) -> str:
-    return f"/quan-ly/khao-sat/{survey.pk}/uoc-luong/"
 
 
 def numbers(html: str) -> str:
@@ -76,14 +51,14 @@ def test_a_second_view_reads_the_kept_draft(
 ) -> None:
     survey = answered_survey(admin, tmp_path, PLAN)
     client = signed_in(chair)
-    first = client.get(page_url(survey), QUICK).content.decode()
+    first = client.get(estimates_url(survey), QUICK).content.decode()
     assert spy.call_count == 1
-    second = client.get(page_url(survey), QUICK).content.decode()
+    second = client.get(estimates_url(survey), QUICK).content.decode()
     assert spy.call_count == 1
     assert numbers(second) == numbers(first)
     # Another user sees the same kept draft.
     client = signed_in(admin)
-    assert numbers(client.get(page_url(survey), QUICK).content.decode()) == numbers(first)
+    assert numbers(client.get(estimates_url(survey), QUICK).content.decode()) == numbers(first)
     assert spy.call_count == 1
     # Kept as one file under the data folder, named by its key.
     kept = list((drafts.drafts_dir(survey)).glob("*.json"))
@@ -99,7 +74,7 @@ def test_what_the_draft_depends_on_makes_a_new_one(
 
     def view(query: dict[str, Any], *, estimated: bool) -> str:
         nonlocal calls
-        html = client.get(page_url(survey), query).content.decode()
+        html = client.get(estimates_url(survey), query).content.decode()
         calls += estimated
         assert spy.call_count == calls, query
         return html
@@ -139,15 +114,15 @@ def test_the_key_covers_the_questionnaire_and_the_code_version(
     admin: Any, tn_units: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     survey = answered_survey(admin, tmp_path, PLAN)
-    prepared = estimates.survey_prepared_answers(survey, OPTIONS)
+    prepared = estimates.survey_prepared_answers(survey, QUICK_OPTIONS)
     names = estimates.prepared_names(prepared)
-    key = drafts.draft_key(survey, OPTIONS, prepared, names)
-    assert drafts.draft_key(survey, OPTIONS, prepared, names) == key
+    key = drafts.draft_key(survey, QUICK_OPTIONS, prepared, names)
+    assert drafts.draft_key(survey, QUICK_OPTIONS, prepared, names) == key
     survey.questionnaire_yaml += "\n# another revision\n"
-    assert drafts.draft_key(survey, OPTIONS, prepared, names) != key
+    assert drafts.draft_key(survey, QUICK_OPTIONS, prepared, names) != key
     survey.refresh_from_db()
     monkeypatch.setattr(drafts, "DRAFT_VERSION", drafts.DRAFT_VERSION + 1)
-    assert drafts.draft_key(survey, OPTIONS, prepared, names) != key
+    assert drafts.draft_key(survey, QUICK_OPTIONS, prepared, names) != key
 
 
 def test_a_damaged_or_older_kept_draft_is_estimated_again(
@@ -155,14 +130,14 @@ def test_a_damaged_or_older_kept_draft_is_estimated_again(
 ) -> None:
     survey = answered_survey(admin, tmp_path, PLAN)
     client = signed_in(chair)
-    good = numbers(client.get(page_url(survey), QUICK).content.decode())
+    good = numbers(client.get(estimates_url(survey), QUICK).content.decode())
     (path,) = drafts.drafts_dir(survey).glob("*.json")
     path.write_text('{"version": 0, "key": "x"}', encoding="utf-8")
-    assert numbers(client.get(page_url(survey), QUICK).content.decode()) == good
+    assert numbers(client.get(estimates_url(survey), QUICK).content.decode()) == good
     path.write_text("{not json", encoding="utf-8")
-    assert numbers(client.get(page_url(survey), QUICK).content.decode()) == good
+    assert numbers(client.get(estimates_url(survey), QUICK).content.decode()) == good
     assert spy.call_count == 3
-    assert numbers(client.get(page_url(survey), QUICK).content.decode()) == good
+    assert numbers(client.get(estimates_url(survey), QUICK).content.decode()) == good
     assert spy.call_count == 3
 
 
@@ -173,7 +148,7 @@ def test_only_the_latest_drafts_of_a_survey_are_kept(
     survey = answered_survey(admin, tmp_path, PLAN)
     client = signed_in(chair)
     for seed in ("1", "2", "3"):
-        client.get(page_url(survey), {**QUICK, "seed": seed, "bootstrap": "100"})
+        client.get(estimates_url(survey), {**QUICK, "seed": seed, "bootstrap": "100"})
     assert len(list(drafts.drafts_dir(survey).glob("*.json"))) == 2
     assert not list(drafts.drafts_dir(survey).glob(".tmp-*"))
 
@@ -189,12 +164,12 @@ def test_a_large_survey_is_estimated_in_the_background(
     survey = answered_survey(admin, tmp_path, PLAN)  # 19 respondents
     settings.CHISO_SIPAS_DRAFT_BACKGROUND = 19
     client = signed_in(chair)
-    html = client.get(page_url(survey), QUICK).content.decode()
+    html = client.get(estimates_url(survey), QUICK).content.decode()
     assert spy.call_count == 0  # not in the request
     job = Job.objects.get(kind=drafts.ESTIMATE_JOB)
     assert job.state == JobState.QUEUED and job.target == f"survey:{survey.pk}"
     assert job.started_by == chair
-    assert job.params == {"survey": survey.pk, "options": OPTIONS.recorded()}
+    assert job.params == {"survey": survey.pk, "options": QUICK_OPTIONS.recorded()}
     # The page shows the job's progress, polled by htmx, refreshed without JavaScript.
     progress = f"/quan-ly/khao-sat/{survey.pk}/uoc-luong/tien-do/{job.pk}/"
     assert "Đang tính bản nháp" in html and f'hx-get="{progress}"' in html
@@ -202,7 +177,7 @@ def test_a_large_survey_is_estimated_in_the_background(
     assert "Đang chờ" in html
     assert 'id="summary"' not in html and "Công bố được khi bản nháp đã tính xong" in html
     # Viewed again while it runs: the same job, not a second one.
-    client.get(page_url(survey), QUICK)
+    client.get(estimates_url(survey), QUICK)
     assert Job.objects.filter(kind=drafts.ESTIMATE_JOB).count() == 1
 
     assert job_run(job.pk) == "done"
@@ -213,7 +188,7 @@ def test_a_large_survey_is_estimated_in_the_background(
     # The polled fragment now asks htmx to reload the page, which shows the kept draft.
     fragment = client.get(progress, headers={"HX-Request": "true"})
     assert fragment["HX-Refresh"] == "true" and "hx-get" not in fragment.content.decode()
-    background = client.get(page_url(survey), QUICK).content.decode()
+    background = client.get(estimates_url(survey), QUICK).content.decode()
     assert spy.call_count == 1
     assert "Đang tính bản nháp" not in background
 
@@ -221,16 +196,16 @@ def test_a_large_survey_is_estimated_in_the_background(
     for path in drafts.drafts_dir(survey).glob("*.json"):
         path.unlink()
     settings.CHISO_SIPAS_DRAFT_BACKGROUND = 3000
-    inline = client.get(page_url(survey), QUICK).content.decode()
+    inline = client.get(estimates_url(survey), QUICK).content.decode()
     assert spy.call_count == 2
     assert numbers(background) == numbers(inline)
     # … and as publishing freezes.
     key = job.result["key"]
     kept = drafts.draft_read(survey, key)
     assert kept is not None
-    assert kept.document == survey_estimate(survey, OPTIONS).estimate.document
+    assert kept.document == survey_estimate(survey, QUICK_OPTIONS).estimate.document
     post = {**QUICK, "margins": ["unit"], "answers_hash": kept.document["about"]["answers_hash"]}
-    assert client.post(f"{page_url(survey)}cong-bo/", post).status_code == 302
+    assert client.post(f"{estimates_url(survey)}cong-bo/", post).status_code == 302
     assert SipasSnapshot.objects.get(year=survey.year).document == kept.document
 
 
@@ -246,13 +221,13 @@ def test_the_job_runs_on_commit_and_its_page_links_the_draft(
     settings.CHISO_SIPAS_DRAFT_BACKGROUND = 1
     client = signed_in(chair)
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(page_url(survey), QUICK)
+        client.get(estimates_url(survey), QUICK)
     job = Job.objects.get(kind=drafts.ESTIMATE_JOB)
     assert job.state == JobState.DONE, job.error
     assert job.result["respondents"] == 19 and not job.result["already_kept"]
     detail = client.get(f"/quan-ly/tac-vu/{job.pk}/").content.decode()
     assert "Ước lượng SIPAS (bản nháp) của cuộc khảo sát" in detail
-    assert f'href="{page_url(survey)}?' in detail and "seed=7" in detail
+    assert f'href="{estimates_url(survey)}?' in detail and "seed=7" in detail
     html = client.get(job.result["url"]).content.decode()
     assert 'id="summary"' in html and "19 người trả lời" in html
 
@@ -263,14 +238,14 @@ def test_a_failed_job_is_shown_and_started_again_only_when_asked(
     survey = answered_survey(admin, tmp_path, PLAN)
     settings.CHISO_SIPAS_DRAFT_BACKGROUND = 1
     client = signed_in(chair)
-    client.get(page_url(survey), QUICK)
+    client.get(estimates_url(survey), QUICK)
     job = Job.objects.get(kind=drafts.ESTIMATE_JOB)
     job_settle(job.pk, JobState.FAILED, error="Máy chủ hết bộ nhớ.")
-    html = client.get(page_url(survey), QUICK).content.decode()
+    html = client.get(estimates_url(survey), QUICK).content.decode()
     assert "Máy chủ hết bộ nhớ." in html and "Tính lại trong nền" in html
     assert 'hx-get="' not in html
     assert Job.objects.filter(kind=drafts.ESTIMATE_JOB).count() == 1
-    again = client.post(f"{page_url(survey)}tinh/", {**QUICK, "margins": ["unit"]})
+    again = client.post(f"{estimates_url(survey)}tinh/", {**QUICK, "margins": ["unit"]})
     assert again.status_code == 302 and "seed=7" in again["Location"]
     assert Job.objects.filter(kind=drafts.ESTIMATE_JOB, state=JobState.QUEUED).count() == 1
     assert "Đang chờ" in client.get(again["Location"]).content.decode()
@@ -282,12 +257,12 @@ def test_a_draft_the_web_server_cannot_read_is_not_estimated_in_a_loop(
     survey = answered_survey(admin, tmp_path, PLAN)
     settings.CHISO_SIPAS_DRAFT_BACKGROUND = 1
     client = signed_in(chair)
-    client.get(page_url(survey), QUICK)
+    client.get(estimates_url(survey), QUICK)
     job = Job.objects.get(kind=drafts.ESTIMATE_JOB)
     job_run(job.pk)
     for path in drafts.drafts_dir(survey).glob("*.json"):
         path.unlink()  # as if the worker had written to another data folder
-    html = client.get(page_url(survey), QUICK).content.decode()
+    html = client.get(estimates_url(survey), QUICK).content.decode()
     assert "CHISO_DATA_DIR" in html
     assert Job.objects.filter(kind=drafts.ESTIMATE_JOB).count() == 1
 
@@ -297,7 +272,7 @@ def test_the_progress_is_for_those_who_see_surveys_and_this_survey_only(
 ) -> None:
     survey = answered_survey(admin, tmp_path, PLAN)
     settings.CHISO_SIPAS_DRAFT_BACKGROUND = 1
-    signed_in(chair).get(page_url(survey), QUICK)
+    signed_in(chair).get(estimates_url(survey), QUICK)
     job = Job.objects.get(kind=drafts.ESTIMATE_JOB)
     progress = f"/quan-ly/khao-sat/{survey.pk}/uoc-luong/tien-do/{job.pk}/"
     # Another user who sees surveys follows the chair's job (without its job page).
@@ -316,12 +291,12 @@ def test_the_job_refuses_bad_parameters(admin: Any, tn_units: Any, tmp_path: Pat
     from chiso.web.jobs.services import job_start
 
     survey = answered_survey(admin, tmp_path, PLAN)
-    bad = {**OPTIONS.recorded(), "bootstrap": 5}
+    bad = {**QUICK_OPTIONS.recorded(), "bootstrap": 5}
     with pytest.raises(ValidationError, match="bootstrap"):
         job_start(kind=drafts.ESTIMATE_JOB, params={"survey": survey.pk, "options": bad}, by=admin)
     with pytest.raises(ValidationError, match="Không có cuộc khảo sát"):
         job_start(
             kind=drafts.ESTIMATE_JOB,
-            params={"survey": 0, "options": OPTIONS.recorded()},
+            params={"survey": 0, "options": QUICK_OPTIONS.recorded()},
             by=admin,
         )

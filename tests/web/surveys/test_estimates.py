@@ -4,7 +4,6 @@ Index: the draft is what is published, the numbers are checked by hand, every re
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
@@ -18,34 +17,13 @@ from chiso.web.evaluations.models import Period
 from chiso.web.publishing.models import SipasSnapshot
 from chiso.web.surveys import collection, services
 from chiso.web.surveys.estimates import EstimateOptions, survey_estimate
-from chiso.web.surveys.models import Channel, SampleMember, Survey, SurveyState
+from chiso.web.surveys.models import SurveyState
 from chiso.web.surveys.results import survey_feed_par, survey_link_period, survey_sipas_publish
 from chiso.web.surveys.selectors import survey_questionnaire
-from tests.web.evaluations.helpers import example_units, score_of
-from tests.web.factories import RoleAssignmentFactory
-from tests.web.surveys.helpers import drawn_survey
+from tests.web.evaluations.helpers import score_of
+from tests.web.surveys.helpers import PLAN, QUICK, answered_survey
 
-pytestmark = pytest.mark.db
-
-UNITS = ("TN.SNV", "TN.STP", "TN.BDT")
-QUICK = {"weighting": "none", "level": "0.95", "bootstrap": "200", "seed": "7"}
-
-
-@pytest.fixture
-def tn_units(db: None) -> dict[str, Any]:
-    return {u.code: u for u in example_units(UNITS)}
-
-
-@pytest.fixture
-def chair(db: None) -> Any:
-    return RoleAssignmentFactory(chair=True).user
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path) -> Path:
-    """Kept drafts of this test only."""
-    settings.DATA_DIR = tmp_path / "data"
-    return settings.DATA_DIR  # type: ignore[no-any-return]
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("data_dir")]
 
 
 @pytest.fixture
@@ -59,43 +37,6 @@ def period(admin: Any, tn_units: Any) -> Period:
     yaml = resolve_method("model-2024-so").read_text(encoding="utf-8")
     period_set_method(period=period, block="so", method_yaml=yaml, by=admin)
     return period_transition(period=period, to="self_assessment", by=admin)
-
-
-def _answer(survey: Survey, members: Iterable[SampleMember], values: list[int], admin: Any) -> None:
-    """Sample members answer by paper (even) or phone (odd): respondent k gives every item
-    values[k]."""
-    items = [item.code for item in survey_questionnaire(survey).items]
-    for k, (member, value) in enumerate(zip(members, values, strict=False)):
-        channel = Channel.PAPER if k % 2 == 0 else Channel.PHONE
-        collection.paper_enter(
-            survey=survey,
-            number=f"P{member.pk}",
-            answers={item: value for item in items},
-            by=admin,
-            member=member,
-            channel=channel,
-        )
-
-
-def answered_survey(
-    admin: Any, tmp_path: Path, plan: dict[str, list[int]], *, close: bool = True
-) -> Survey:
-    """A survey whose sample members of each unit answered `plan[unit]` (one value each, on
-    every item), min sample 5, closed unless told otherwise."""
-    sizes = {unit: 20 for unit in plan}
-    survey, draw = drawn_survey(admin, tmp_path, sizes, per_stratum=10)
-    services.survey_update_settings(survey=survey, min_sample=5, by=admin)
-    services.survey_transition(survey=survey, to=SurveyState.COLLECTING, by=admin)
-    for unit, values in plan.items():
-        members = SampleMember.objects.filter(draw=draw, role="main", stratum=unit)
-        _answer(survey, members.order_by("order"), values, admin)
-    if close:
-        services.survey_transition(survey=survey, to=SurveyState.CLOSED, by=admin)
-    return Survey.objects.get(pk=survey.pk)
-
-
-# Eight respondents in TN.SNV (one dissatisfied), eight identical ones in TN.STP, three in TN.BDT.
-PLAN = {"TN.SNV": [1, 4, 4, 4, 5, 5, 4, 4], "TN.STP": [1, 4, 4, 4, 5, 5, 4, 4], "TN.BDT": [4, 4, 2]}
 
 
 def wilson(successes: int, n: int, level: float = 0.95) -> tuple[float, float]:
