@@ -164,6 +164,10 @@ LOCALE_PATHS = [Path(__file__).resolve().parent / "locale"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Gzip for text responses (docs/architecture.md): above every middleware that reads or
+    # changes the body, so it compresses last; under SecurityMiddleware, whose HTTPS redirect
+    # needs no compressing.
+    "chiso.web.middleware.TextGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chiso.web.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
