@@ -1,6 +1,8 @@
 """The look of every chart, in one place: the font, the colours, the sizes, the Vega-Lite
-configuration and the frame of a spec (title, subtitle, description) — for the wide layout
-(reports, PDF, Word, and web pages on a wide screen) and the narrow one (web pages on a phone).
+configuration, the frame of a spec (title, subtitle, description) and the marks both layouts
+draw alike (rows in rank order, the ranking's bars, an estimate's interval and point) — for the
+wide layout (reports, PDF, Word, and web pages on a wide screen) and the narrow one (web pages
+on a phone).
 
 The narrow layout is drawn for `NARROW_WIDTH` CSS pixels, the width a 375-pixel phone leaves
 for the page's content, and the page scales it to its container (`width: 100%`), so its
@@ -12,6 +14,7 @@ here, because Vega does not wrap text.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
 from chiso.reports import font_widths
@@ -154,6 +157,60 @@ def shortened(text: str, suffix: str, width: float, font_size: float) -> str:
 def narrow_sizes(*, step: int) -> dict[str, Any]:
     """Width, row step and autosize of a narrow row chart whose plot fills the width."""
     return {"width": NARROW_WIDTH, "height": {"step": step}, "autosize": FIT_WIDTH}
+
+
+def nominal(field: str, *, order: str) -> dict[str, Any]:
+    """A channel of `field`'s names, in the order of the rows' `order` field (rank order)."""
+    return {"field": field, "type": "nominal", "sort": {"field": order, "op": "min"}}
+
+
+def index_x() -> dict[str, Any]:
+    """The x channel of a unit's index (%), 0 to 100."""
+    return {"field": "index", "type": "quantitative", "scale": {"domain": [0, 100]}}
+
+
+def band_bars(
+    colours: Mapping[str, Any],
+    text: Mapping[str, Any],
+    *,
+    mark: Mapping[str, Any],
+    legend: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The ranking's layer of bars: each unit's index, coloured by its band (`colours`, the
+    band scale), the axis and the legend titled by `text`; `mark` sizes the bars, `legend`
+    adds to the legend."""
+    return {
+        "mark": {"type": "bar", **mark},
+        "encoding": {
+            "x": {**index_x(), "title": text["axis"], "axis": {"values": [0, 25, 50, 75, 100]}},
+            "color": {
+                "field": "band",
+                "type": "nominal",
+                "scale": colours,
+                "legend": {"title": text["legend"], **(legend or {})},
+            },
+        },
+    }
+
+
+def interval_layers(
+    x: Mapping[str, Any],
+    point: Mapping[str, Any],
+    axis: Mapping[str, Any],
+    **mark: Any,
+) -> list[dict[str, Any]]:
+    """An estimate's interval (a rule from `low` to `high`) and its point (`estimate_point`)
+    on the x scale `x`; `axis` titles (and ticks) the x axis, `mark` moves both marks."""
+    return [
+        {
+            "mark": {"type": "rule", "color": MUTED, "strokeWidth": 2, **mark},
+            "encoding": {"x": {**x, "field": "low", **axis}, "x2": {"field": "high"}},
+        },
+        {
+            "mark": {**point["mark"], **mark},
+            "encoding": {"x": {**x, "field": "estimate"}, **point["encoding"]},
+        },
+    ]
 
 
 def estimate_point(*, hollow: bool) -> dict[str, Any]:

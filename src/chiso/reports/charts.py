@@ -39,7 +39,6 @@ from chiso.reports.chart_style import (
     GREY,
     INK,
     LABEL_LIMIT,
-    MUTED,
     NARROW_FONT,
     NARROW_LINE,
     NARROW_WIDTH,
@@ -50,8 +49,12 @@ from chiso.reports.chart_style import (
     SCHEMA,
     UP,
     WIDE_FONT,
+    band_bars,
     config,
     estimate_point,
+    index_x,
+    interval_layers,
+    nominal,
     shortened,
     spec_frame,
     wrap,
@@ -110,7 +113,6 @@ def ranking_spec(
     }
     if narrow:
         return charts_narrow.bars(rows, colours, text)
-    x = {"field": "index", "type": "quantitative", "scale": {"domain": [0, 100]}}
     return _spec(
         text["title"],
         text["subtitle"],
@@ -118,34 +120,24 @@ def ranking_spec(
         width=PLOT_WIDTH,
         height={"step": 18},
         data={"values": rows},
-        encoding={
-            "y": {
-                "field": "label",
-                "type": "nominal",
-                "sort": {"field": "order", "op": "min"},
-                "title": None,
-                "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
-            }
-        },
+        encoding={"y": _row_names()},
         layer=[
-            {
-                "mark": {"type": "bar", "height": {"band": 0.78}},
-                "encoding": {
-                    "x": {**x, "title": text["axis"], "axis": {"values": [0, 25, 50, 75, 100]}},
-                    "color": {
-                        "field": "band",
-                        "type": "nominal",
-                        "scale": colours,
-                        "legend": {"title": text["legend"]},
-                    },
-                },
-            },
+            band_bars(colours, text, mark={"height": {"band": 0.78}}),
             {
                 "mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 3},
-                "encoding": {"x": x, "text": {"field": "index_text"}},
+                "encoding": {"x": index_x(), "text": {"field": "index_text"}},
             },
         ],
     )
+
+
+def _row_names() -> dict[str, Any]:
+    """The wide row charts' y channel: each row's name in a column at the left, in rank order."""
+    return {
+        **nominal("label", order="order"),
+        "title": None,
+        "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
+    }
 
 
 def _ranking_description(rows: list[dict[str, Any]]) -> str:
@@ -211,19 +203,11 @@ def field_heatmap_spec(
     }
     position = {
         "x": {
-            "field": "field",
-            "type": "nominal",
-            "sort": {"field": "field_order", "op": "min"},
+            **nominal("field", order="field_order"),
             "title": None,
             "axis": {"orient": "top", "labelAngle": -35, "labelLimit": 170, "labelAlign": "left"},
         },
-        "y": {
-            "field": "label",
-            "type": "nominal",
-            "sort": {"field": "order", "op": "min"},
-            "title": None,
-            "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
-        },
+        "y": _row_names(),
     }
     text = {
         "title": f"Chỉ số theo lĩnh vực năm {document['year']}: {document['block_title']}",
@@ -465,13 +449,6 @@ def sipas_spec(
     low = min((r["low"] for r in data), default=0.0)
     floor = max(0.0, math.floor(low / 10.0) * 10.0)
     x = {"type": "quantitative", "scale": {"domain": [floor, 100]}}
-    y = {
-        "field": "label",
-        "type": "nominal",
-        "sort": {"field": "order", "op": "min"},
-        "title": None,
-        "axis": {"labelLimit": LABEL_LIMIT, "ticks": False, "domain": False},
-    }
     percent = round(100 * level)
     subtitle = f"Điểm: ước lượng; vạch ngang: khoảng tin cậy {percent} %"
     if hollow:
@@ -496,19 +473,9 @@ def sipas_spec(
         width=PLOT_WIDTH,
         height={"step": 22},
         data={"values": data},
-        encoding={"y": y},
+        encoding={"y": _row_names()},
         layer=[
-            {
-                "mark": {"type": "rule", "color": MUTED, "strokeWidth": 2},
-                "encoding": {
-                    "x": {**x, "field": "low", "title": text["axis"]},
-                    "x2": {"field": "high"},
-                },
-            },
-            {
-                "mark": point["mark"],
-                "encoding": {"x": {**x, "field": "estimate"}, **point["encoding"]},
-            },
+            *interval_layers(x, point, {"title": text["axis"]}),
             {
                 "mark": {"type": "text", "align": "left", "dx": 6, "baseline": "middle"},
                 "encoding": {"x": {**x, "field": "high"}, "text": {"field": "text"}},

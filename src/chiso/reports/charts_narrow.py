@@ -14,11 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from chiso.reports.chart_style import (
-    MUTED,
     NARROW_FONT,
     NARROW_WIDTH,
     PADDING,
+    band_bars,
+    interval_layers,
     narrow_sizes,
+    nominal,
     shortened,
     spec_frame,
 )
@@ -37,8 +39,27 @@ def row_label(name: str, suffix: str) -> str:
     return shortened(name, suffix, NAME_LIMIT, NARROW_FONT)
 
 
-def _rows(text_field: str = "label") -> dict[str, Any]:
-    return {"field": text_field, "type": "nominal", "sort": {"field": "order", "op": "min"}}
+def _row_chart(
+    rows: list[dict[str, Any]],
+    text: Mapping[str, Any],
+    layer: list[dict[str, Any]],
+    *,
+    step: int = ROW,
+    columns: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A narrow chart of `rows` in rank order, each row `step` pixels high with its name on a
+    line of `layer` (no axis of names); `columns`, an x channel, heads columns at the top."""
+    rows_y = {**nominal("label", order="order"), "axis": None}
+    return spec_frame(
+        text["title"],
+        text["subtitle"],
+        text["description"],
+        narrow=True,
+        **narrow_sizes(step=step),
+        data={"values": rows},
+        encoding={"x": columns, "y": rows_y} if columns else {"y": rows_y},
+        layer=layer,
+    )
 
 
 def _name_and_number(number_field: str) -> list[dict[str, Any]]:
@@ -60,31 +81,8 @@ def bars(
     rows: list[dict[str, Any]], colours: Mapping[str, Any], text: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The ranking's bars (`charts.ranking_spec`'s rows, band colours and texts)."""
-    x = {"field": "index", "type": "quantitative", "scale": {"domain": [0, 100]}}
-    return spec_frame(
-        text["title"],
-        text["subtitle"],
-        text["description"],
-        narrow=True,
-        **narrow_sizes(step=ROW),
-        data={"values": rows},
-        encoding={"y": {**_rows(), "axis": None}},
-        layer=[
-            {
-                "mark": {"type": "bar", "height": 12, "yOffset": 8},
-                "encoding": {
-                    "x": {**x, "title": text["axis"], "axis": {"values": [0, 25, 50, 75, 100]}},
-                    "color": {
-                        "field": "band",
-                        "type": "nominal",
-                        "scale": colours,
-                        "legend": {"title": text["legend"], "columns": 3},
-                    },
-                },
-            },
-            *_name_and_number("index_text"),
-        ],
-    )
+    bar = band_bars(colours, text, mark={"height": 12, "yOffset": 8}, legend={"columns": 3})
+    return _row_chart(rows, text, [bar, *_name_and_number("index_text")])
 
 
 def intervals(
@@ -97,30 +95,9 @@ def intervals(
     fill, and texts)."""
     x = {"type": "quantitative", "scale": {"domain": [floor, 100]}}
     step = 10 if 100 - floor > 30 else 5
-    ticks = list(range(int(floor), 101, step))
-    return spec_frame(
-        text["title"],
-        text["subtitle"],
-        text["description"],
-        narrow=True,
-        **narrow_sizes(step=ROW),
-        data={"values": rows},
-        encoding={"y": {**_rows(), "axis": None}},
-        layer=[
-            {
-                "mark": {"type": "rule", "color": MUTED, "strokeWidth": 2, "yOffset": 8},
-                "encoding": {
-                    "x": {**x, "field": "low", "title": text["axis"], "axis": {"values": ticks}},
-                    "x2": {"field": "high"},
-                },
-            },
-            {
-                "mark": {**point["mark"], "yOffset": 8},
-                "encoding": {"x": {**x, "field": "estimate"}, **point["encoding"]},
-            },
-            *_name_and_number("text"),
-        ],
-    )
+    axis = {"title": text["axis"], "axis": {"values": list(range(int(floor), 101, step))}}
+    layer = [*interval_layers(x, point, axis, yOffset=8), *_name_and_number("text")]
+    return _row_chart(rows, text, layer)
 
 
 def heatmap(
@@ -132,23 +109,16 @@ def heatmap(
     """Units × fields (`charts.field_heatmap_spec`'s rows): columns headed by the field's code,
     the codes' titles as the subtitle (`key`), each unit's name over its row of cells."""
     first = min((r["field_order"] for r in rows), default=0)
-    return spec_frame(
-        text["title"],
-        [text["subtitle"], *key],
-        text["description"],
-        narrow=True,
-        **narrow_sizes(step=HEAT_ROW),
-        data={"values": rows},
-        encoding={
-            "x": {
-                "field": "code",
-                "type": "nominal",
-                "sort": {"field": "field_order", "op": "min"},
-                "title": None,
-                "axis": {"orient": "top", "labelAngle": 0, "ticks": False, "domain": False},
-            },
-            "y": {**_rows(), "axis": None},
-        },
+    columns = {
+        **nominal("code", order="field_order"),
+        "title": None,
+        "axis": {"orient": "top", "labelAngle": 0, "ticks": False, "domain": False},
+    }
+    return _row_chart(
+        rows,
+        {**text, "subtitle": [text["subtitle"], *key]},
+        step=HEAT_ROW,
+        columns=columns,
         layer=[
             {
                 "mark": {"type": "rect", "stroke": "white", "height": 22, "yOffset": 8},
