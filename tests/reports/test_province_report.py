@@ -86,3 +86,15 @@ def test_same_publication_same_bytes(docx_full: bytes) -> None:
         published.publication(), sipas=sipas_by_unit(), service=published.SERVICE
     )
     assert again == docx_full
+
+
+def test_docx_table_grid_carries_the_column_widths(docx_full: bytes) -> None:
+    """LibreOffice lays a table out by its grid (Word by each cell's width): with the grid
+    left at equal columns, a unit's name wrapped word by word in a narrow column."""
+    document = read_docx(docx_full)
+    ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "Hạng")
+    grid = [int(column.width) for column in ranking.columns]
+    cells = [int(cell.width) for cell in ranking.rows[1].cells]
+    assert grid == cells
+    name, rank = grid[1], grid[0]
+    assert name > 3 * rank and name == max(grid)

@@ -159,15 +159,17 @@ def _ranking_table(block: Mapping[str, Any]) -> Table:
         if change:
             row += [numbers.signed(u.get("index_change")), rank_move(u.get("rank_change"))]
         rows.append(cells(*row))
+    # Wide enough in Word too (larger type, wider cell margins than the PDF): "Hạng" on one
+    # line, a rank change ("▲ 12") on one line.
     columns = [
-        Column("Hạng", True, 0.08),
-        Column("Đơn vị", width=0.4 if change else 0.56),
+        Column("Hạng", True, 0.09),
+        Column("Đơn vị", width=0.33 if change else 0.54),
         Column("Tổng điểm", True, 0.12),
         Column("Chỉ số (%)", True, 0.12),
-        Column("Xếp loại", width=0.12),
+        Column("Xếp loại", width=0.13),
     ]
     if change:
-        columns += [Column("Tăng/giảm chỉ số", True, 0.1), Column("Tăng/giảm hạng", width=0.06)]
+        columns += [Column("Tăng/giảm chỉ số", True, 0.11), Column("Tăng/giảm hạng", width=0.1)]
     caption = f"Bảng xếp hạng {block['block_title']} năm {block['year']}"
     return Table(tuple(columns), tuple(rows), caption=caption)
 

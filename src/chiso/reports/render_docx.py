@@ -173,6 +173,9 @@ def _table(document: DocumentType, table: Table) -> None:
         _row_flag(row, "w:cantSplit")
     if not grid.autofit:
         for column, spec in zip(grid.columns, table.columns, strict=True):
+            # Word reads each cell's width, LibreOffice the table grid's: set both, or the
+            # columns come out equal there and a unit's name wraps word by word.
+            column.width = Emu(int(width * spec.width))
             for cell in column.cells:
                 cell.width = Emu(int(width * spec.width))
     _text(document, "", size=6)

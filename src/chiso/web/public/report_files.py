@@ -44,7 +44,7 @@ from chiso.web.publishing.selectors import (
 )
 
 # Bump when a report's content or look changes: files of the old version are not reused.
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CONTENT_TYPES = {"pdf": "application/pdf", "docx": DOCX}
 WRITERS: dict[str, Callable[[Report], bytes]] = {"pdf": render_pdf.write, "docx": render_docx.write}
