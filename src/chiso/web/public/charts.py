@@ -9,7 +9,11 @@ titles are translated; names and band labels come from the published data.
 Each chart is drawn twice, from the same data and texts: the wide layout the reports print,
 and the narrow one for a phone (`chiso.reports.charts_narrow`); the style sheet shows one of
 them by the screen's width (`.chart-wide`, `.chart-narrow`), the narrow one filling the page's
-width. A wide chart scaled down to a phone would shrink its letters to 6 pixels."""
+width. A wide chart scaled down to a phone would shrink its letters to 6 pixels.
+
+Given a `source` — what the page's data comes from, unique to it (a published snapshot's id,
+inputs hash and publication time) — a chart is drawn once for every thread and process and
+kept as a file (`chart_files`); without one (a survey's draft) it is drawn on each call."""
 
 from __future__ import annotations
 
@@ -29,10 +33,13 @@ from chiso.reports.charts import (
     slope_spec,
 )
 from chiso.web.i18n import active_language
+from chiso.web.public.chart_files import chart_svg
 from chiso.web.public.sipas_display import interval_rows
 
 
-def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) -> SafeString:
+def ranking_chart(
+    document: Mapping[str, Any], band_names: Mapping[str, str], *, source: str | None = None
+) -> SafeString:
     """The ranking's bar chart, with band names (and, on English pages, texts) in the
     interface language."""
     localised = {
@@ -56,10 +63,15 @@ def ranking_chart(document: Mapping[str, Any], band_names: Mapping[str, str]) ->
             "axis": gettext("Chỉ số (%%)") % {},
             "legend": gettext("Xếp loại"),
         }
-    return _both(partial(ranking_spec, localised, words=words))
+    return _both("ranking", partial(ranking_spec, localised, words=words), source)
 
 
-def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any]]) -> SafeString:
+def heatmap_chart(
+    document: Mapping[str, Any],
+    fields: Sequence[Mapping[str, Any]],
+    *,
+    source: str | None = None,
+) -> SafeString:
     """Units × fields (`fields`: the snapshot's field rows with their titles)."""
     words = None
     if active_language() == "en":
@@ -75,10 +87,10 @@ def heatmap_chart(document: Mapping[str, Any], fields: Sequence[Mapping[str, Any
             # The fields' titles are the method's, in Vietnamese: columns by number instead.
             "field": gettext("Lĩnh vực"),
         }
-    return _both(partial(field_heatmap_spec, document, fields, words=words))
+    return _both("heatmap", partial(field_heatmap_spec, document, fields, words=words), source)
 
 
-def slope_chart(document: Mapping[str, Any]) -> SafeString:
+def slope_chart(document: Mapping[str, Any], *, source: str | None = None) -> SafeString:
     """Last year's index → this year's, the biggest movers coloured."""
     words = None
     if active_language() == "en":
@@ -96,10 +108,10 @@ def slope_chart(document: Mapping[str, Any]) -> SafeString:
             % {},
             "axis": gettext("Chỉ số (%%)") % {},
         }
-    return _both(partial(slope_spec, document, words=words))
+    return _both("slope", partial(slope_spec, document, words=words), source)
 
 
-def history_chart(document: Mapping[str, Any]) -> SafeString:
+def history_chart(document: Mapping[str, Any], *, source: str | None = None) -> SafeString:
     """A unit's index across the years it was published."""
     words = None
     if active_language() == "en":
@@ -109,10 +121,12 @@ def history_chart(document: Mapping[str, Any]) -> SafeString:
             "description": gettext("Biểu đồ đường: chỉ số (%%) của đơn vị qua các năm.") % {},
             "axis": gettext("Chỉ số (%%)") % {},
         }
-    return _both(partial(history_spec, document, words=words))
+    return _both("history", partial(history_spec, document, words=words), source)
 
 
-def sipas_chart(document: Mapping[str, Any], *, title: str) -> SafeString:
+def sipas_chart(
+    document: Mapping[str, Any], *, title: str, source: str | None = None
+) -> SafeString:
     """A SIPAS document's units: each one's index (point; hollow when not ranked) and its
     interval, in the document's order — the province report's SIPAS chart. `title` comes
     from the page, in the interface language."""
@@ -133,14 +147,26 @@ def sipas_chart(document: Mapping[str, Any], *, title: str) -> SafeString:
         if any(not u["ranked"] for u in document["units"] if u["overall"] is not None):
             words["subtitle"] += gettext("; điểm rỗng: chưa đủ mẫu để xếp hạng")
     rows = interval_rows(document["units"])
-    return _both(partial(sipas_spec, rows, title=title, level=level, words=words))
+    return _both("sipas", partial(sipas_spec, rows, title=title, level=level, words=words), source)
 
 
-def _both(spec: Callable[..., Mapping[str, Any]]) -> SafeString:
+def _both(chart: str, spec: Callable[..., Mapping[str, Any]], source: str | None) -> SafeString:
     """The chart in its wide and its narrow layout (`spec(narrow=…)`), for the style sheet to
-    pick one by the screen's width."""
+    pick one by the screen's width; kept in files when it has a `source`."""
+    wide, narrow = (_drawn(chart, spec, source, layout) for layout in ("wide", "narrow"))
     # The SVG is vl-convert's output over our own escaped texts: safe to inline.
     return mark_safe(
-        f'<div class="chart-wide">{render_svg(spec(narrow=False))}</div>'
-        f'<div class="chart-narrow">{render_svg(spec(narrow=True))}</div>'
+        f'<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>'
     )
+
+
+def _drawn(
+    chart: str, spec: Callable[..., Mapping[str, Any]], source: str | None, layout: str
+) -> str:
+    def render() -> str:
+        return render_svg(spec(narrow=layout == "narrow"))
+
+    if source is None:
+        return render()
+    language = active_language()
+    return chart_svg(chart=chart, source=source, language=language, layout=layout, render=render)

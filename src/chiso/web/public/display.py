@@ -1,5 +1,6 @@
-"""Numbers and small bars for the HTML pages: rounded as the method says, written the Vietnamese
-way (decimal comma); the ranking chart is drawn from its Vega-Lite spec (`charts.py`)."""
+"""Numbers, band labels and small bars for the HTML pages: rounded as the method says, written
+the Vietnamese way (decimal comma); the ranking chart is drawn from its Vega-Lite spec
+(`charts.py`)."""
 
 from __future__ import annotations
 
@@ -52,3 +53,13 @@ def small_bar(value: float | None, colour: str, width: int = 120) -> dict[str, A
     """One bar of a value 0–100 inside a `width`-pixel box (a field's index, a year's index)."""
     share = max(0.0, min(value or 0.0, 100.0)) / 100.0
     return {"width": width, "fill": round(width * share, 2), "colour": colour}
+
+
+def band_labels(document: dict[str, Any]) -> dict[str, str]:
+    """Band code → its label in the interface language. The data (JSON, CSV) keeps the
+    published Vietnamese label; English pages use the method's `label_en` where it has one."""
+    english = active_language() == "en"
+    return {
+        b.get("code") or b["band"]: (b.get("label_en") or b["label"]) if english else b["label"]
+        for b in document.get("bands", [])
+    }

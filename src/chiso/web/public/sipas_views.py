@@ -45,20 +45,22 @@ def _context(document: dict[str, Any], snapshot: Any) -> dict[str, Any]:
         {**row, "factors": [_cell(row["nodes"].get(f["code"])) for f in factors]}
         for row in ranking_rows(document, DECIMALS)
     ]
+    # A published snapshot never changes: its chart is drawn once per language.
+    source = f"{snapshot.pk}:{snapshot.answers_hash}:{snapshot.published_at.isoformat()}"
     return {
         "doc": document,
         "year": snapshot.year,
         "published_at": snapshot.published_at,
         "rows": rows,
         "factors": factors,
-        # Drawn only when the cached fragment is missing: the template calls it.
+        # Called only when the cached fragment is missing: the template calls it.
         "chart_svg": partial(
             sipas_chart,
             document,
             title=_("SIPAS năm %(year)s: chỉ số và khoảng tin cậy") % {"year": snapshot.year},
+            source=source,
         ),
-        # A published snapshot never changes: its chart is drawn once per language.
-        "cache_key": f"{snapshot.pk}:{snapshot.answers_hash}:{snapshot.published_at.isoformat()}",
+        "cache_key": source,
         "channels": channel_table(document["channels"], names, DECIMALS),
         "level_percent": round(100 * document["about"]["level"]),
         "links": {"json": f"/{snapshot.year}/sipas.json", "csv": f"/{snapshot.year}/sipas.csv"},

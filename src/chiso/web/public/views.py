@@ -15,9 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from chiso.web.i18n import active_language
 from chiso.web.public import display
-from chiso.web.public.charts import heatmap_chart, history_chart, ranking_chart, slope_chart
+from chiso.web.public.charts import history_chart
+from chiso.web.public.display import band_labels
 from chiso.web.public.documents import (
     CHANGE_FIELDS,
     INTERVAL_FIELDS,
@@ -26,6 +26,7 @@ from chiso.web.public.documents import (
     ranking_document,
     unit_document,
 )
+from chiso.web.public.page_charts import ranking_page_charts, snapshot_source
 from chiso.web.publishing.selectors import (
     snapshot_of,
     snapshots_latest,
@@ -70,16 +71,17 @@ def ranking(request: HttpRequest, year: str, block: str, fmt: str = "html") -> H
         return csv_response(rows, RANKING_COLUMNS, f"chiso-{year}-{block}.csv")
     rows = [_decorate_row(row, document) for row in document["units"]]
     intervals = document["rank_intervals"]
+    charts = ranking_page_charts(snapshot, document)
     context = {
         **_page(document),
         "published_at": snapshot.published_at,
-        # Content-derived, so a reused row id (e.g. after a rollback) can never hit an old entry.
-        "cache_key": f"{snapshot.pk}:{snapshot.inputs_hash}:{snapshot.published_at.isoformat()}",
+        "cache_key": snapshot_source(snapshot),
         "rows": rows,
-        # Drawn only when the cached fragment is missing: the template calls them.
-        "chart_svg": partial(ranking_chart, document, band_labels(document)),
-        "heatmap_svg": partial(_heatmap, int(year), block, document),
-        "slope_svg": partial(slope_chart, document) if _compared(document) else None,
+        # Called only when the cached fragment is missing, and drawn only when no file has them
+        # (the publication job draws them ahead): the template calls them.
+        "chart_svg": charts["ranking"],
+        "heatmap_svg": charts["heatmap"],
+        "slope_svg": charts["slope"],
         "has_intervals": intervals is not None,
         "level_percent": round(100 * intervals["level"]) if intervals else None,
     }
@@ -103,25 +105,11 @@ def unit(request: HttpRequest, year: str, block: str, unit: str, fmt: str = "htm
     context = _unit_context(document)
     # The chart reads every year of the unit's history: the cache key names them all.
     years = ",".join(f"{h['year']}:{h['index']!r}" for h in document["history"])
-    context["chart_key"] = f"{snapshot.pk}:{snapshot.inputs_hash}:{unit}:{years}"
+    context["chart_key"] = key = f"{snapshot_source(snapshot)}:{unit}:{years}"
     shown = [h for h in document["history"] if h["index"] is not None]
-    context["history_svg"] = partial(history_chart, document) if len(shown) > 1 else None
+    history = partial(history_chart, document, source=key)
+    context["history_svg"] = history if len(shown) > 1 else None
     return render(request, "public/unit.html", context)
-
-
-def _heatmap(year: int, block: str, document: dict[str, Any]) -> str:
-    """The field heatmap: it reads the snapshot's field scores, loaded only when drawn."""
-    snapshot = snapshot_of(year, block, full=True)
-    assert snapshot is not None
-    return heatmap_chart(document, snapshot.results["fields"])
-
-
-def _compared(document: dict[str, Any]) -> bool:
-    """Whether the block has last year's index for at least one unit (the slope chart)."""
-    units = document["units"]
-    return document["previous_year"] is not None and any(
-        u["index_previous"] is not None for u in units
-    )
 
 
 # --- HTML context -------------------------------------------------------------------------------
@@ -133,16 +121,6 @@ def _page(document: dict[str, Any]) -> dict[str, Any]:
     names = band_labels(document)
     bands = [{**b, "label": names[b["code"]]} for b in document.get("bands", [])]
     return {"doc": {**document, "bands": bands}, "status_labels": labels}
-
-
-def band_labels(document: dict[str, Any]) -> dict[str, str]:
-    """Band code → its label in the interface language. The data (JSON, CSV) keeps the
-    published Vietnamese label; English pages use the method's `label_en` where it has one."""
-    english = active_language() == "en"
-    return {
-        b.get("code") or b["band"]: (b.get("label_en") or b["label"]) if english else b["label"]
-        for b in document.get("bands", [])
-    }
 
 
 def _decorate_row(row: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]:
