@@ -7,8 +7,7 @@ import os
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from chiso.reports.charts import render_svg
-from chiso.web.public import charts
 from chiso.web.public.chart_files import chart_svg, charts_dir
 
 pytestmark = pytest.mark.db
@@ -32,21 +29,6 @@ def data_dir(settings: Any, tmp_path: Path) -> Iterator[Path]:
     cache.clear()  # the page fragments, kept in this process
     yield tmp_path
     cache.clear()
-
-
-@pytest.fixture
-def drawings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The title of every chart drawn from now on; each drawing takes a little longer, so that
-    requests made together do overlap."""
-    drawn: list[str] = []
-
-    def counted(spec: Mapping[str, Any]) -> str:
-        drawn.append(str(spec.get("title", "")))
-        time.sleep(0.05)
-        return render_svg(spec)
-
-    monkeypatch.setattr(charts, "render_svg", counted)
-    return drawn
 
 
 def chart_part(html: str) -> str:

@@ -15,9 +15,11 @@ from typing import Any
 from chiso import engine
 from chiso.io.method_files import resolve_method
 from chiso.io.tables import read_scores
-from chiso.web.evaluations.models import Period, PeriodState
+from chiso.web.evaluations.models import Period, PeriodState, Score
+from chiso.web.evaluations.services import period_create, period_set_method, period_transition
 from chiso.web.publishing.models import Snapshot
 from chiso.web.publishing.services import snapshot_build, snapshot_create, snapshot_published
+from chiso.web.units.services import units_import
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "thai-nguyen"
 METHODS = {"so": "model-2024-so", "huyen": "model-2024-huyen"}
@@ -90,3 +92,29 @@ def publish_example(
     return snapshot_create(
         period=period, block=block, method_yaml=method_yaml(block), built=built, by=by
     )
+
+
+def period_in_review(year: int, admin: Any) -> Period:
+    """The example year scored and waiting for the council (both blocks). The claims are
+    written with the ORM and the state is set directly: the workflow before the council is
+    tested with the evaluations app; here only publishing is."""
+    units_import(path=EXAMPLES / "units-2024.csv", by=None)
+    period = period_create(year=year, title=f"Chỉ số CCHC năm {year}", by=admin)
+    for block in ("so", "huyen"):
+        period_set_method(period=period, block=block, method_yaml=method_yaml(block), by=admin)
+    period_transition(period=period, to=PeriodState.SELF_ASSESSMENT, by=admin)
+    values = {
+        (r.unit, r.criterion): str(r.value)
+        for block in ("so", "huyen")
+        for r in example_rows(year, block)
+        if r.value not in (None, "")
+    }
+    scores = list(
+        Score.objects.filter(assessment__period=period).select_related("assessment__unit")
+    )
+    for score in scores:
+        score.self_value = values.get((score.assessment.unit.code, score.criterion), "")
+    Score.objects.bulk_update(scores, ["self_value"], batch_size=1000)
+    Period.objects.filter(pk=period.pk).update(state=PeriodState.COUNCIL_REVIEW)
+    period.refresh_from_db()
+    return period

@@ -120,7 +120,8 @@ def test_the_office_makes_the_files_ahead_in_the_background(
     reports = ["bao-cao.pdf", "bao-cao.docx"]  # the province report
     assert sorted(job.result["files"]) == sorted([*FILES, *reports])
     assert job.result["unit_reports"] == 0
-    assert (job.progress_done, job.progress_total) == (len(FILES) + 2, len(FILES) + 2)
+    # The block page's charts, then the files.
+    assert (job.progress_done, job.progress_total) == (1 + len(FILES) + 2, 1 + len(FILES) + 2)
     made = {p.name.split("-", 1)[1] for p in (cache_dir() / "2024").iterdir()}
     assert made == set(FILES)
     made = {p.name.split("-", 1)[1] for p in (report_cache_dir() / "2024").iterdir()}
@@ -193,7 +194,7 @@ def test_the_job_makes_every_units_report_when_asked(
     job.refresh_from_db()
     assert job.state == JobState.DONE, job.error
     assert job.result["unit_reports"] == 4
-    assert job.progress_total == len(FILES) + 2 + 4
+    assert job.progress_total == 1 + len(FILES) + 2 + 4
     for unit in sorted(codes):
         for fmt in ("pdf", "docx"):
             found = unit_report_file(2024, "huyen", unit, fmt, generate=False)

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from chiso.web.audit.models import AuditEvent
-from chiso.web.evaluations.models import Period, PeriodState, Score
-from chiso.web.evaluations.services import period_create, period_set_method, period_transition
+from chiso.web.evaluations.models import PeriodState, Score
+from chiso.web.evaluations.services import period_create
 from chiso.web.evaluations.workflow import WorkflowError
 from chiso.web.publishing.models import Snapshot
 from chiso.web.publishing.selectors import (
@@ -18,36 +18,9 @@ from chiso.web.publishing.selectors import (
     unit_history,
 )
 from chiso.web.publishing.services import period_publish, snapshot_recompute
-from chiso.web.units.services import units_import
-from tests.web.publishing.helpers import EXAMPLES, example_rows, method_yaml, publish_example
+from tests.web.publishing.helpers import example_rows, period_in_review, publish_example
 
 pytestmark = pytest.mark.db
-
-
-def period_in_review(year: int, admin: Any) -> Period:
-    """The example year scored and waiting for the council (both blocks). The claims are
-    written with the ORM and the state is set directly: the workflow before the council is
-    tested with the evaluations app; here only publishing is."""
-    units_import(path=EXAMPLES / "units-2024.csv", by=None)
-    period = period_create(year=year, title=f"Chỉ số CCHC năm {year}", by=admin)
-    for block in ("so", "huyen"):
-        period_set_method(period=period, block=block, method_yaml=method_yaml(block), by=admin)
-    period_transition(period=period, to=PeriodState.SELF_ASSESSMENT, by=admin)
-    values = {
-        (r.unit, r.criterion): str(r.value)
-        for block in ("so", "huyen")
-        for r in example_rows(year, block)
-        if r.value not in (None, "")
-    }
-    scores = list(
-        Score.objects.filter(assessment__period=period).select_related("assessment__unit")
-    )
-    for score in scores:
-        score.self_value = values.get((score.assessment.unit.code, score.criterion), "")
-    Score.objects.bulk_update(scores, ["self_value"], batch_size=1000)
-    Period.objects.filter(pk=period.pk).update(state=PeriodState.COUNCIL_REVIEW)
-    period.refresh_from_db()
-    return period
 
 
 def test_the_chair_publishes_one_snapshot_per_block(admin_user: Any, chair: Any) -> None:

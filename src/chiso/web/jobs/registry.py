@@ -67,6 +67,14 @@ JOB_KINDS: dict[str, JobKind] = {
             title=_("Tạo các tệp công bố (phụ lục, dữ liệu mở, báo cáo)"),
             action=Action.PERIOD_MANAGE,
         ),
+        # Started by the chair's publication: the public pages' charts drawn ahead.
+        JobKind(
+            name="publication.charts",
+            func="chiso.web.publishing.publication_jobs.publication_charts",
+            check="chiso.web.publishing.publication_jobs.charts_params",
+            title=_("Vẽ trước biểu đồ của các trang kết quả công bố"),
+            action=Action.PERIOD_APPROVE,
+        ),
         # Decision 766 service quality (chiso.web.services.jobs).
         JobKind(
             name="service.import",

@@ -1,5 +1,6 @@
 """The charts of a block's public page: the ranking, the field heatmap, the slope, each drawn
-once from the published snapshot (`source`) and kept as files (`chart_files`)."""
+once from the published snapshot (`source`) and kept as files (`chart_files`) — by the page, or
+ahead by the publication job (`page_charts_draw`), so that no visitor waits for a drawing."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.safestring import SafeString
 
 from chiso.web.public.charts import heatmap_chart, ranking_chart, slope_chart
 from chiso.web.public.display import band_labels
+from chiso.web.public.documents import ranking_document
 from chiso.web.publishing.models import Snapshot
 
-__all__ = ["ranking_page_charts", "snapshot_source"]
+__all__ = ["page_charts_draw", "ranking_page_charts", "snapshot_source"]
 
 Chart = Callable[[], SafeString]
 
@@ -33,6 +37,17 @@ def ranking_page_charts(snapshot: Snapshot, document: dict[str, Any]) -> dict[st
         "heatmap": partial(_heatmap, snapshot, document, source),
         "slope": partial(slope_chart, document, source=source) if _compared(document) else None,
     }
+
+
+def page_charts_draw(snapshot: Snapshot) -> None:
+    """Draw the charts of `snapshot`'s page in every language of the site, as its first visitor
+    would (the ones already kept are found, not drawn again)."""
+    document = ranking_document(snapshot)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for chart in ranking_page_charts(snapshot, document).values():
+                if chart is not None:
+                    chart()
 
 
 def _heatmap(snapshot: Snapshot, document: dict[str, Any], source: str) -> SafeString:

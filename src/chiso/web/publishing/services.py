@@ -2,7 +2,8 @@
 
 `period_publish` is the only way a result reaches the public site: it computes each block once,
 freezes the method file, the inputs and the results as a `Snapshot`, and moves the period to
-`published` — all in one transaction, audited. `snapshot_recompute` proves a snapshot: the
+`published` — all in one transaction, audited — then starts the job that draws the public
+pages' charts ahead of their first visitor. `snapshot_recompute` proves a snapshot: the
 stored method and inputs must give back exactly the stored results.
 """
 
@@ -25,6 +26,7 @@ from chiso.web.publishing.build import (
     snapshot_build,
 )
 from chiso.web.publishing.models import Snapshot
+from chiso.web.publishing.publication_jobs import charts_start
 from chiso.web.units.selectors import engine_lineage
 
 __all__ = [
@@ -50,6 +52,8 @@ def period_publish(*, period: Period, by: Any) -> list[Snapshot]:
         check_transition(period.state, PeriodState.PUBLISHED)
         snapshots = [_publish_block(period, block, by) for block in _blocks(period)]
         period_mark_published(period=period, by=by, reason="")
+    # Outside the publication's transaction: a job that cannot start never undoes it.
+    charts_start(year=period.year, by=by)
     return snapshots
 
 
