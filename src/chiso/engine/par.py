@@ -9,7 +9,6 @@ Everything is kept at full precision; rounding is for display only (`numbers.dis
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -163,18 +162,20 @@ def _groups(labels: Sequence[str], columns: Sequence[str]) -> list[list[int]]:
 
 
 def _group_sums(values: FloatArray, groups: Sequence[Sequence[int]]) -> FloatArray:
-    """units × groups: each unit's values summed over each group's leaves. Summed exactly
-    (`math.fsum`), not by a matrix product: the order a BLAS kernel adds in depends on the
-    processor, and published scores must be the same to the last digit on every machine."""
+    """units × groups: each unit's values summed over each group's leaves, added one leaf
+    after another in the method's order — not by a matrix product, whose order of addition
+    depends on the processor's BLAS kernel: published scores must be the same to the last
+    digit on every machine. (Each addition is one vector operation over all units.)"""
     out = np.zeros((values.shape[0], len(groups)))
     for k, members in enumerate(groups):
-        for i, row in enumerate(values[:, members]):
-            out[i, k] = math.fsum(row)
+        for j in members:
+            out[:, k] += values[:, j]
     return out
 
 
 def _row_sums(values: FloatArray) -> FloatArray:
-    return np.array([math.fsum(row) for row in values], dtype=float).reshape(values.shape[0])
+    """Each row's values added left to right (see `_group_sums`)."""
+    return _group_sums(values, [range(values.shape[1])])[:, 0]
 
 
 @dataclass(frozen=True)
