@@ -57,5 +57,5 @@ def test_web_demo_prints_the_address_and_the_logins(
     assert calls == ["prepare", ("127.0.0.1", 8123)]
     assert "http://127.0.0.1:8123/" in result.output
     assert "chiso-demo-2024" in result.output
-    for username in ("quantri", "canbo.sct", "thamdinh", "chutich", "lanhdao"):
+    for username in ("quantri", "canbo.sct", "thamdinh", "chutich", "lanhdao", "khaosat"):
         assert username in result.output

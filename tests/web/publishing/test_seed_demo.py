@@ -76,7 +76,9 @@ def test_every_role_has_a_demo_login() -> None:
         "thamdinh": Role.APPRAISER,
         "chutich": Role.CHAIR,
         "lanhdao": Role.LEADERSHIP,
+        "khaosat": Role.SURVEYOR,
     }
+    assert set(roles.values()) == set(Role)  # a new role gets a demo login too
     for username, role in roles.items():
         user = get_user_model().objects.get(username=username)
         assert user.check_password(DEMO_PASSWORD)

@@ -85,6 +85,7 @@ DEMO_USERS = (
     DemoUser("thamdinh", "Thành viên tổ thẩm định (demo)", Role.APPRAISER),
     DemoUser("chutich", "Chủ tịch Hội đồng thẩm định (demo)", Role.CHAIR),
     DemoUser("lanhdao", "Lãnh đạo UBND tỉnh (demo)", Role.LEADERSHIP),
+    DemoUser("khaosat", "Cán bộ khảo sát nhập phiếu giấy (demo)", Role.SURVEYOR),
 )
 
 
