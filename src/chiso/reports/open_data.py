@@ -185,11 +185,13 @@ def csv_bytes(rows: Sequence[dict[str, Any]], table: Table) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([f.name for f in table.fields])
     for row in rows:
-        writer.writerow([_cell(row.get(f.name)) for f in table.fields])
+        writer.writerow([csv_cell(row.get(f.name)) for f in table.fields])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _cell(value: Any) -> str:
+def csv_cell(value: Any) -> str:
+    """A value as the CSV files write it — the open data and the web pages' .csv twins alike:
+    empty for none, true/false, a float's shortest exact form."""
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -13,6 +13,8 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from chiso.reports.open_data import csv_cell
+
 
 def json_response(document: Any) -> HttpResponse:
     body = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
@@ -28,19 +30,9 @@ def csv_response(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([cell(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
     response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     if public:
         response["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
