@@ -38,34 +38,14 @@ figure => {
 
 @pytest.fixture
 def published(chair: Any) -> None:
-    from chiso.io.answers import read_answers
-    from chiso.io.questionnaire_files import load_questionnaire, resolve_questionnaire
-    from chiso.web.publishing.sipas import sipas_publish
-    from tests.web.publishing.helpers import example_units, publish_example
+    from tests.web.publishing.helpers import example_units, publish_example, publish_example_sipas
 
     publish_example(2023, "so", by=chair)
     errors = {(u.code, "survey"): 1.0 for u in example_units("so")}
     publish_example(2024, "so", by=chair, standard_errors=errors)
-    path = resolve_questionnaire("service-user-2024")
-    answers = read_answers(
-        Path(__file__).resolve().parents[2] / "examples" / "sipas" / "answers-example.csv",
-        load_questionnaire(path),
-        None,
-    )
     # The example's three communes named as the three longest-named departments.
     longest = sorted((u.name for u in example_units("so")), key=len, reverse=True)[:3]
-    names = dict(zip(sorted(answers["unit"].unique()), longest, strict=True))
-    sipas_publish(
-        year=2024,
-        title="Khảo sát SIPAS năm 2024",
-        questionnaire_yaml=path.read_text(encoding="utf-8"),
-        answers=answers,
-        names=names,
-        seed=9,
-        bootstrap=200,
-        min_sample=39,
-        by=chair,
-    )
+    publish_example_sipas(chair, lambda codes: dict(zip(codes, longest, strict=True)))
 
 
 @pytest.fixture

@@ -101,25 +101,9 @@ def test_english_pages_take_the_chart_texts_from_the_catalogue(
 def sipas_2024(chair: Any) -> Any:
     """2024's SIPAS from the example answers (42, 40 and 38 respondents), the last unit below
     the minimum sample."""
-    from chiso.io.answers import read_answers
-    from chiso.io.questionnaire_files import load_questionnaire, resolve_questionnaire
-    from chiso.web.publishing.sipas import sipas_publish
-    from tests.web.public.test_reports import SIPAS_ANSWERS
+    from tests.web.publishing.helpers import publish_example_sipas
 
-    path = resolve_questionnaire("service-user-2024")
-    answers = read_answers(SIPAS_ANSWERS, load_questionnaire(path), None)
-    names = {u: f"UBND {u.title()}" for u in answers["unit"].unique()}
-    return sipas_publish(
-        year=2024,
-        title="Khảo sát SIPAS năm 2024",
-        questionnaire_yaml=path.read_text(encoding="utf-8"),
-        answers=answers,
-        names=names,
-        seed=9,
-        bootstrap=200,
-        min_sample=39,
-        by=chair,
-    )
+    return publish_example_sipas(chair)
 
 
 def test_the_sipas_page_draws_the_reports_interval_spec(client: Client, sipas_2024: Any) -> None:

@@ -118,3 +118,29 @@ def period_in_review(year: int, admin: Any) -> Period:
     Period.objects.filter(pk=period.pk).update(state=PeriodState.COUNCIL_REVIEW)
     period.refresh_from_db()
     return period
+
+
+SIPAS_EXAMPLE = EXAMPLES.parent / "sipas" / "answers-example.csv"
+
+
+def publish_example_sipas(by: Any, names: Any = None) -> Any:
+    """2024's SIPAS published from the example answers (42, 40 and 38 respondents; the last unit
+    below the minimum sample of 39); `names(codes)` names the units (default 'UBND …')."""
+    from chiso.io.answers import read_answers
+    from chiso.io.questionnaire_files import load_questionnaire, resolve_questionnaire
+    from chiso.web.publishing.sipas import sipas_publish
+
+    path = resolve_questionnaire("service-user-2024")
+    answers = read_answers(SIPAS_EXAMPLE, load_questionnaire(path), None)
+    codes = sorted(answers["unit"].unique())
+    return sipas_publish(
+        year=2024,
+        title="Khảo sát SIPAS năm 2024",
+        questionnaire_yaml=path.read_text(encoding="utf-8"),
+        answers=answers,
+        names=names(codes) if names else {u: f"UBND {u.title()}" for u in codes},
+        seed=9,
+        bootstrap=200,
+        min_sample=39,
+        by=by,
+    )
