@@ -198,6 +198,16 @@ class NewVersion:
     def set_rows(self, table: str, rows: int) -> None:
         self.manifest["tables"][table] = {"rows": rows}
 
+    def take_table(self, table: str, source: StoreVersion) -> None:
+        """`table` as another version holds it: its files hard-linked (copied across file
+        systems) and its manifest entry kept — row count and row hash, which are not computed
+        again."""
+        folder = self.folder(table)
+        for file in source.files(table):
+            _link_file(file, folder / file.name)
+        entry = source.manifest.get("tables", {}).get(table) or {"rows": source.rows(table)}
+        self.manifest["tables"][table] = dict(entry)
+
     def commit(self) -> StoreVersion:
         name = f"v{_last_number(self.root) + 1:06d}"
         self.manifest["version"] = name
@@ -263,10 +273,14 @@ def _fresh_manifest(base: StoreVersion | None) -> dict[str, Any]:
 def _link_folder(source: Path, target: Path) -> None:
     target.mkdir()
     for file in source.glob("*.parquet"):
-        try:
-            os.link(file, target / file.name)
-        except OSError:  # another file system, or links not allowed: copy
-            shutil.copy2(file, target / file.name)
+        _link_file(file, target / file.name)
+
+
+def _link_file(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: copy
+        shutil.copy2(source, target)
 
 
 def _current_name(root: Path) -> str | None:

@@ -12,6 +12,8 @@ import pytest
 from django.test import Client
 
 from chiso.engine.problems import Problem
+from chiso.engine.service import known_row_hashes, table_row_hash
+from chiso.engine.service_tables import TABLES
 from chiso.io.dossier_store import connect, open_store
 from chiso.web.audit.models import AuditEvent
 from chiso.web.jobs.models import Job, JobState
@@ -71,6 +73,11 @@ def test_several_files_land_together(
     dashboard = office.get("/quan-ly/chat-luong/").content.decode()
     assert "ho-so.csv" in dashboard and f"/quan-ly/tac-vu/{job.pk}/" in dashboard
     assert not list(uploads_root().iterdir()), "the uploaded files are removed after the job"
+    # the landed tables keep the row hashes the staging computed: the fingerprint reads them
+    con = connect(store_root())
+    recorded = known_row_hashes(con)
+    assert recorded["dossiers"][0] == 5
+    assert recorded == {t.name: table_row_hash(con, t.name) for t in TABLES}
 
 
 def test_a_bad_row_in_one_file_stops_every_file(

@@ -173,10 +173,7 @@ def _land(
         if replace_synthetic:
             version.manifest = copy.deepcopy(staged.manifest)  # synthetic: false, no generator
         for table in changed:
-            folder = version.folder(table)
-            for file in staged.files(table):
-                os.link(file, folder / file.name)
-            version.set_rows(table, staged.rows(table))
+            version.take_table(table, staged)
         version.manifest["imports"] = staged.manifest.get("imports", [])
         landed = version.commit().name
     if replace_synthetic:
