@@ -989,9 +989,10 @@ def _profile(r: SizeResult) -> list[str]:
         f"What the main statements do: {said}. The other queries read the procedures, the "
         "feedback, the small received table or (calendar bounds) one column of the dossiers. "
         + baseline
-        + "On two cores DuckDB has two threads against "
-        "pandas' one, and shares them with whatever else the machine runs; pandas' own "
-        "operations are compiled loops over columns too.",
+        + "On two cores DuckDB computes with two threads and pandas with one (pyarrow reads "
+        "its Parquet files with several, hence pandas' CPU time above its wall time on the "
+        "largest set); both share the cores with whatever else the machine runs, and pandas' "
+        "own operations are compiled loops over columns too.",
         "",
         *_operators(r),
     ]
