@@ -59,7 +59,7 @@ def dump_method_yaml(data: Mapping[str, Any], *, imported: CriteriaImport | None
 def _without_trailing_spaces(text: str) -> str:
     """ruamel leaves a space at the end of a folded line; drop it unless it is content."""
     stripped = "\n".join(line.rstrip() for line in text.split("\n"))
-    safe = YAML(typ="safe", pure=True)
+    safe = YAML(typ="safe")
     return stripped if safe.load(stripped) == safe.load(text) else text
 
 

@@ -16,8 +16,10 @@ from chiso.engine.schema import FORMAT
 
 
 def parse_yaml(text: str) -> Any:
-    """Parse YAML safely; duplicate keys are an error (a silent overwrite would hide a typo)."""
-    yaml = YAML(typ="safe", pure=True)
+    """Parse YAML safely; duplicate keys are an error (a silent overwrite would hide a typo).
+    libyaml's parser when ruamel.yaml.clib is installed (a dependency on CPython), which reads
+    a method file several times faster than the pure-Python one, with the same marks."""
+    yaml = YAML(typ="safe")
     yaml.allow_duplicate_keys = False
     return yaml.load(text)
 
