@@ -352,12 +352,12 @@ def engine_run(
         problems = check_store(con)
         if problems:
             raise ValueError(f"{store}: {problems}")
-        first, last = required_days(con, periods)
-        calendar = load_calendar(first.year, last.year, country=method.calendar)
+        days = required_days(con, periods)
+        calendar = load_calendar(days[0].year, days[1].year, country=method.calendar)
         if isinstance(con, TimedConnection):
             con.spent.clear()
         started = time.perf_counter()
-        result = compute_service(con, method, calendar, periods)
+        result = compute_service(con, method, calendar, periods, days=days)
         if profile is not None:
             total = time.perf_counter() - started
             profile.update(con.spent)

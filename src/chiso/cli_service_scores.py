@@ -224,11 +224,11 @@ def _compute(
         problems = check_store(con)
         if problems:
             ctx.fail(problems, EXIT_INPUT)
-        first, last = required_days(con, periods)
+        days = required_days(con, periods)
         calendar = load_calendar(
-            first.year, last.year, country=method.calendar, folder=calendar_dir
+            days[0].year, days[1].year, country=method.calendar, folder=calendar_dir
         )
-        return compute_service(con, method, calendar, periods, by_procedure=by_procedure)
+        return compute_service(con, method, calendar, periods, by_procedure=by_procedure, days=days)
     except MethodError as exc:  # a calendar year missing or invalid
         ctx.fail(exc.problems, EXIT_INPUT)
         raise

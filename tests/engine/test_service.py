@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chiso.engine.problems import InputError
-from chiso.engine.service import compute_service
+from chiso.engine.service import compute_service, overdue_dossiers, required_days
 from chiso.engine.service_method import build_service_method
 from chiso.engine.service_periods import periods_of
 
@@ -229,6 +229,21 @@ def test_a_calendar_that_does_not_cover_the_records_is_refused() -> None:
         _run(spec="2026-12")  # the calendar ends on 31 Dec, the period is judged at 1 Jan
     assert [p.code for p in raised.value.problems] == ["SVC052"]
     assert "2027-01-01" in raised.value.problems[0].message("en")
+
+
+def test_the_days_a_caller_already_has_are_the_ones_checked() -> None:
+    """`days` (from `required_days`) replace the engine's own look at the dossiers: the
+    calendar is checked against them, and the counts are the same."""
+    con, periods = fx.connect(), periods_of("2026-Q3")
+    days = required_days(con, periods)
+    given = compute_service(con, _method(), fx.calendar(), periods, days=days)
+    assert given.indicators.equals(_run().indicators)
+    wider = (days[0] - dt.timedelta(days=400), days[1])  # before the calendar starts
+    with pytest.raises(InputError) as raised:
+        compute_service(con, _method(), fx.calendar(), periods, days=wider)
+    assert [p.code for p in raised.value.problems] == ["SVC052"]
+    with pytest.raises(InputError):
+        overdue_dossiers(con, _method(), fx.calendar(), periods, days=wider)
 
 
 def test_periods_must_follow_each_other() -> None:

@@ -144,9 +144,13 @@ def compute_service(
     periods: Sequence[Period],
     *,
     by_procedure: bool = False,
+    days: tuple[dt.date, dt.date] | None = None,
 ) -> ServiceResult:
-    """Every indicator of `method` for every unit of the `units` table and every period."""
-    problems = check_store(con) or _check_calendar(con, calendar, periods)
+    """Every indicator of `method` for every unit of the `units` table and every period.
+    `days`: the first and last day the calendar must cover, as `required_days` gave them for
+    these periods (or for a span holding them) when the caller has them already — the query
+    reads the dossiers once more; computed when not given."""
+    problems = check_store(con) or _check_calendar(con, calendar, periods, days)
     if problems:
         raise InputError(problems)
     units = _units(con)
@@ -174,13 +178,15 @@ def overdue_dossiers(
     method: ServiceMethod,
     calendar: WorkingCalendar,
     periods: Sequence[Period],
+    *,
+    days: tuple[dt.date, dt.date] | None = None,
 ) -> pl.DataFrame:
     """The dossiers judged not on time (indicator 2.1) in each period, by the same rules as
     `compute_service`: period, unit_code, procedure_code, dossier_id, received_at, due_at,
     end_at, finished, requests (supplement requests), basis (`supplements`, `appointment` or
     `legal_limit`: the rule that judged it) and net_days (elapsed days less supplement time).
-    Each dossier under its own unit (no roll-up)."""
-    problems = check_store(con) or _check_calendar(con, calendar, periods)
+    Each dossier under its own unit (no roll-up). `days` as for `compute_service`."""
+    problems = check_store(con) or _check_calendar(con, calendar, periods, days)
     if problems:
         raise InputError(problems)
     with _registered(con, method, calendar, periods):
@@ -243,9 +249,12 @@ def _units(con: duckdb.DuckDBPyConnection) -> list[ServiceUnit]:
 
 
 def _check_calendar(
-    con: duckdb.DuckDBPyConnection, calendar: WorkingCalendar, periods: Sequence[Period]
+    con: duckdb.DuckDBPyConnection,
+    calendar: WorkingCalendar,
+    periods: Sequence[Period],
+    days: tuple[dt.date, dt.date] | None,
 ) -> list[Problem]:
-    first, last = required_days(con, periods)
+    first, last = days or required_days(con, periods)
     if calendar.covers(first) and calendar.covers(last):
         return []
     params = {"first": first, "last": last, "start": calendar.start, "end": calendar.end}

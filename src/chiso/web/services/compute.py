@@ -117,15 +117,19 @@ def compute(
         problems = check_store(con)
         if problems:
             raise ComputeError(problems)
-        calendar = _calendar(con, method, runs[0])
+        # every run lies within the months' span: the days it needs are within these
+        days = required_days(con, runs[0])
+        calendar = _calendar(method, days)
         results: list[ServiceResult] = []
         for run in runs:
             report(len(results), len(stages) - 1, stages[len(results)])
-            results.append(compute_service(con, method, calendar, run))
+            results.append(compute_service(con, method, calendar, run, days=days))
         report(len(runs), len(stages) - 1, "procedures")
-        detail = compute_service(con, method, calendar, [whole], by_procedure=True)
+        detail = compute_service(con, method, calendar, [whole], by_procedure=True, days=days)
         report(len(runs) + 1, len(stages) - 1, "overdue")
-        overdue = pl.concat([overdue_dossiers(con, method, calendar, run) for run in runs])
+        overdue = pl.concat(
+            [overdue_dossiers(con, method, calendar, run, days=days) for run in runs]
+        )
         procedures = _with_names(con, detail.procedures)
     except InputError as exc:
         raise ComputeError(exc.problems) from None
@@ -164,12 +168,9 @@ def _method(name: str) -> tuple[ServiceMethod, str]:
         raise ComputeError([Problem("SVC000", str(path), {"detail": str(exc)})]) from None
 
 
-def _calendar(
-    con: duckdb.DuckDBPyConnection, method: ServiceMethod, periods: list[Period]
-) -> WorkingCalendar:
-    first, last = required_days(con, periods)
+def _calendar(method: ServiceMethod, days: tuple[dt.date, dt.date]) -> WorkingCalendar:
     try:
-        return load_calendar(first.year, last.year, country=method.calendar)
+        return load_calendar(days[0].year, days[1].year, country=method.calendar)
     except MethodError as exc:
         raise ComputeError(exc.problems) from None
 
