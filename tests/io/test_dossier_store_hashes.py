@@ -98,3 +98,16 @@ def test_the_status_history_is_written_clustered_in_small_row_groups(store: Path
             .fetchone()
         )
         assert groups is not None and groups[0] <= CLUSTERED_ROW_GROUP
+
+
+def test_every_table_is_written_with_lz4(store: Path) -> None:
+    version = open_store(store)
+    assert version is not None
+    for table in ("dossiers", "dossier_events", "procedures"):
+        for path in version.files(table):
+            codecs = (
+                duckdb.connect()
+                .execute(f"SELECT DISTINCT compression FROM parquet_metadata('{path.as_posix()}')")
+                .fetchall()
+            )
+            assert codecs == [("LZ4_RAW",)], (table, codecs)  # polars writes LZ4 as LZ4_RAW
