@@ -987,7 +987,8 @@ def _profile(r: SizeResult) -> list[str]:
         *([f"| {len(small)} other statements, each under 0.5 % | | |"] if small else []),
         "",
         f"What the main statements do: {said}. The other queries read the procedures, the "
-        "feedback, the small received table or (calendar bounds) one column of the dossiers. "
+        "feedback or the small received table; the calendar bounds (one column of the dossiers) "
+        "are looked up once before, to load the calendar, and handed to `compute_service`. "
         + baseline
         + "On two cores DuckDB computes with two threads and pandas with one (pyarrow reads "
         "its Parquet files with several, hence pandas' CPU time above its wall time on the "
