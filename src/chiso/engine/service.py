@@ -148,8 +148,8 @@ def compute_service(
 ) -> ServiceResult:
     """Every indicator of `method` for every unit of the `units` table and every period.
     `days`: the first and last day the calendar must cover, as `required_days` gave them for
-    these periods (or for a span holding them) when the caller has them already — the query
-    reads the dossiers once more; computed when not given."""
+    these periods (or for a span holding them), when the caller has them already; looked up
+    otherwise, which reads the dossiers once more."""
     problems = check_store(con) or _check_calendar(con, calendar, periods, days)
     if problems:
         raise InputError(problems)
