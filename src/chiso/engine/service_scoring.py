@@ -103,7 +103,8 @@ def roll_up(
     return (
         counts.join(closure, on="unit", how="inner")
         .group_by(["ancestor", *keys])
-        .agg(pl.col("numerator").sum(), pl.col("denominator").sum())
+        # each sum over sorted values: float sums depend on their order, the rows' does not
+        .agg(pl.col("numerator").sort().sum(), pl.col("denominator").sort().sum())
         .rename({"ancestor": "unit"})
     )
 
